@@ -1,0 +1,1 @@
+//! Pure analysis of exec configs: text in, model and diagnostics with byte spans out.

@@ -1,0 +1,57 @@
+//! Command line: `serve` (default), `check`, `run`, `instances`.
+
+mod instances;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Options shared by every command that talks to the ECI API.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ApiArgs {
+    /// Credentials profile (aliyun CLI config or credentials file).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// API endpoint, e.g. https://eci.cn-hangzhou.aliyuncs.com (overrides ECI_EXEC_ENDPOINT).
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Signature version: v2 (HMAC-SHA1, default) or v3 (ACS3-HMAC-SHA256).
+    #[arg(long, value_name = "v2|v3")]
+    pub signature_version: Option<String>,
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "eci-exec-lsp", version, about = "Language server and checker for ECI exec configs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the language server on stdio (the default).
+    Serve,
+    /// List the container groups of a region and their containers.
+    Instances {
+        /// Region to list (default: the profile's region, else cn-hangzhou).
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+}
+
+/// Parses the command line and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        None | Some(Command::Serve) => ExitCode::SUCCESS,
+        Some(Command::Instances { region, api }) => instances::instances(&api, region.as_deref()),
+    }
+}

@@ -1,0 +1,1 @@
+//! The ECI API: signing, credentials, endpoint, calls and errors.
