@@ -1,0 +1,192 @@
+// Owns: the VS Code side of eci-exec-lsp: starting the server, settings, commands,
+// and the "ECI Exec" output channel for `eciExec/runResult`.
+import * as vscode from 'vscode';
+import {
+  CodeActionKind,
+  CodeActionRequest,
+  CodeLensRequest,
+  CodeLensResolveRequest,
+  DocumentSymbolRequest,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions as LcServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import type { CodeAction, CodeLens, Command, DocumentSymbol } from 'vscode-languageclient/node';
+import { findServer, notFoundMessage } from './serverPath';
+import { toServerOptions } from './settings';
+import { formatRunResult, RunResult } from './runResult';
+
+const LANGUAGE_ID = 'eci-exec';
+const SECTION = 'eciExec';
+const RUN_KIND = 'source.eciExec.run';
+
+let client: LanguageClient | undefined;
+let results: vscode.OutputChannel;
+let log: vscode.OutputChannel;
+
+function currentOptions() {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  return toServerOptions((key) => cfg.get(key));
+}
+
+function makeClient(context: vscode.ExtensionContext): LanguageClient | undefined {
+  const lookup = findServer({
+    settingPath: vscode.workspace.getConfiguration(SECTION).get<string>('server.path'),
+    extensionPath: context.extensionPath,
+    envPath: process.env.PATH,
+  });
+  if (!lookup.found) {
+    const msg = notFoundMessage(lookup.tried);
+    log.appendLine(msg);
+    void vscode.window.showErrorMessage(msg, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'eciExec.server.path');
+    });
+    return undefined;
+  }
+  if (lookup.source !== 'setting' && lookup.tried[0]?.source === 'setting') {
+    // The user set a path that is not an executable: say so instead of quietly using another binary.
+    void vscode.window.showWarningMessage(
+      `ECI Exec: "eciExec.server.path" (${lookup.tried[0].path}) is not an executable; using ${lookup.path}.`,
+    );
+  }
+  log.appendLine(`Using ${lookup.path} (${lookup.source})`);
+
+  const serverOptions: LcServerOptions = {
+    command: lookup.path,
+    args: ['serve'],
+    transport: TransportKind.stdio,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE_ID },
+      { scheme: 'untitled', language: LANGUAGE_ID },
+    ],
+    initializationOptions: currentOptions(),
+    outputChannel: log,
+    middleware: {
+      workspace: {
+        // Answer `workspace/configuration` for our section with the mapped options only,
+        // so client-side keys (server.path, trace.server) never reach the server.
+        configuration: (params, token, next) => {
+          const answers = params.items.map((item) =>
+            item.section === SECTION || item.section === undefined ? currentOptions() : undefined,
+          );
+          if (answers.every((a) => a !== undefined)) return answers;
+          return next(params, token);
+        },
+      },
+    },
+  };
+  const c = new LanguageClient('eciExec', 'ECI Exec Language Server', serverOptions, clientOptions);
+  c.onNotification('eciExec/runResult', (params: RunResult) => void showRunResult(c, params));
+  return c;
+}
+
+async function showRunResult(c: LanguageClient, r: RunResult): Promise<void> {
+  results.append(formatRunResult(r, await entryLabel(c, r)));
+  results.show(true);
+}
+
+/** The entry's name from the server's document symbols (one per entry, in order, per the contract). */
+async function entryLabel(c: LanguageClient, r: RunResult): Promise<string | undefined> {
+  try {
+    const symbols = (await c.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: r.uri } })) ?? [];
+    const s = symbols[r.index] as DocumentSymbol | undefined;
+    return s?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  client = makeClient(context);
+  if (client) await client.start();
+}
+
+function activeDoc(): vscode.TextEditor | undefined {
+  const ed = vscode.window.activeTextEditor;
+  if (!ed || ed.document.languageId !== LANGUAGE_ID) {
+    void vscode.window.showInformationMessage('ECI Exec: open an exec config (*.eci.json) first.');
+    return undefined;
+  }
+  return ed;
+}
+
+async function execute(cmd: Command): Promise<void> {
+  if (!client) return;
+  await client.sendRequest(ExecuteCommandRequest.type, { command: cmd.command, arguments: cmd.arguments });
+}
+
+/** Runs the entry under the cursor: the server's `source.eciExec.run` code action there. */
+async function runAtCursor(): Promise<void> {
+  const ed = activeDoc();
+  if (!ed || !client) return;
+  const c = client;
+  const pos = c.code2ProtocolConverter.asPosition(ed.selection.active);
+  const actions =
+    (await c.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: ed.document.uri.toString() },
+      range: { start: pos, end: pos },
+      context: { diagnostics: [], only: [RUN_KIND], triggerKind: 1 },
+    })) ?? [];
+  for (const a of actions) {
+    // A bare Command has a string `command`; a CodeAction has `kind` and maybe a `command` object.
+    if (typeof (a as Command).command === 'string') return execute(a as Command);
+    const action = a as CodeAction;
+    if (action.command && (!action.kind || action.kind.startsWith(RUN_KIND))) return execute(action.command);
+  }
+  void vscode.window.showInformationMessage('ECI Exec: no runnable entry under the cursor.');
+}
+
+/** Runs every Sync entry: the contract gives Sync entries a `▶ Run` lens, so run those. */
+async function runAllSync(): Promise<void> {
+  const ed = activeDoc();
+  if (!ed || !client) return;
+  const c = client;
+  const lenses: CodeLens[] =
+    (await c.sendRequest(CodeLensRequest.type, { textDocument: { uri: ed.document.uri.toString() } })) ?? [];
+  let ran = 0;
+  for (let lens of lenses) {
+    if (!lens.command) lens = await c.sendRequest(CodeLensResolveRequest.type, lens);
+    if (lens.command && lens.command.title.includes('▶ Run')) {
+      await execute(lens.command);
+      ran++;
+    }
+  }
+  if (ran === 0) void vscode.window.showInformationMessage('ECI Exec: no Sync entries in this file.');
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  results = vscode.window.createOutputChannel('ECI Exec');
+  log = vscode.window.createOutputChannel('ECI Exec Language Server');
+  context.subscriptions.push(
+    results,
+    log,
+    vscode.commands.registerCommand('eciExec.runAtCursor', runAtCursor),
+    vscode.commands.registerCommand('eciExec.runAllSync', runAllSync),
+    vscode.commands.registerCommand('eciExec.restartServer', async () => {
+      await client?.stop().catch(() => undefined);
+      await start(context);
+    }),
+    vscode.commands.registerCommand('eciExec.showLog', () => log.show()),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      if (e.affectsConfiguration(`${SECTION}.server.path`)) {
+        await client?.stop().catch(() => undefined);
+        return start(context);
+      }
+      // Push the new options; a server that pulls will also ask via workspace/configuration.
+      await client?.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: currentOptions() } });
+    }),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+// Re-exported for the unit tests, which load this module with a stubbed `vscode`.
+export const _internal = { currentOptions, CodeActionKind };

@@ -1,0 +1,44 @@
+// Owns: turning the `eciExec.*` VS Code settings into the server's options object
+// (initializationOptions, workspace/configuration and didChangeConfiguration all send this).
+// Pure: takes a getter, so unit tests need no `vscode`.
+
+/** The options of the contract (spec/exec-config.md), nothing else: the server reports unknown ones. */
+export interface ServerOptions {
+  profile?: string;
+  regionId?: string;
+  endpoint?: string;
+  signatureVersion?: 'v2' | 'v3';
+  confirmRun: boolean;
+  cacheTtlSeconds: number;
+  online: boolean;
+}
+
+/** Keys under `eciExec.` that are the extension's own and must not reach the server. */
+export const CLIENT_ONLY_KEYS = ['server.path', 'trace.server'];
+
+export type Getter = (key: string) => unknown;
+
+function str(v: unknown): string | undefined {
+  // An empty string is the "unset" default in package.json: omit it so the server uses its own default.
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+export function toServerOptions(get: Getter): ServerOptions {
+  const opts: ServerOptions = {
+    confirmRun: typeof get('confirmRun') === 'boolean' ? (get('confirmRun') as boolean) : true,
+    cacheTtlSeconds:
+      typeof get('cacheTtlSeconds') === 'number' && (get('cacheTtlSeconds') as number) >= 0
+        ? (get('cacheTtlSeconds') as number)
+        : 60,
+    online: typeof get('online') === 'boolean' ? (get('online') as boolean) : true,
+  };
+  const profile = str(get('profile'));
+  if (profile) opts.profile = profile;
+  const regionId = str(get('regionId'));
+  if (regionId) opts.regionId = regionId;
+  const endpoint = str(get('endpoint'));
+  if (endpoint) opts.endpoint = endpoint;
+  const sig = str(get('signatureVersion'));
+  if (sig === 'v2' || sig === 'v3') opts.signatureVersion = sig;
+  return opts;
+}
