@@ -1,0 +1,109 @@
+-- Owns: running entries from Neovim (:EciExecRun, :EciExecRunAll) and showing
+-- `eciExec/runResult` notifications in a floating window.
+local M = {}
+
+local RUN_KIND = 'source.eciExec.run'
+
+--- The last result received, per buffer, for :EciExecLastResult and for tests.
+M.last = nil
+
+local function client_for(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr, name = 'eci_exec' })[1]
+end
+
+local function execute(client, bufnr, command)
+  client:request('workspace/executeCommand', { command = command.command, arguments = command.arguments },
+    function(err)
+      if err then vim.notify('ECI Exec: ' .. (err.message or tostring(err)), vim.log.levels.ERROR) end
+    end, bufnr)
+end
+
+--- Runs the entry under the cursor: asks the server for code actions of kind
+--- `source.eciExec.run` at the cursor and executes the command of the first one.
+function M.run_at_cursor()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = client_for(bufnr)
+  if not client then
+    vim.notify('ECI Exec: no eci_exec language server attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
+  params.context = { diagnostics = {}, only = { RUN_KIND }, triggerKind = 1 }
+  client:request('textDocument/codeAction', params, function(err, actions)
+    if err then
+      vim.notify('ECI Exec: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    for _, a in ipairs(actions or {}) do
+      if type(a.command) == 'string' then return execute(client, bufnr, a) end -- a bare Command
+      if a.command and (a.kind == nil or vim.startswith(a.kind, RUN_KIND)) then
+        return execute(client, bufnr, a.command)
+      end
+    end
+    vim.notify('ECI Exec: no runnable entry under the cursor', vim.log.levels.INFO)
+  end, bufnr)
+end
+
+--- Runs every Sync entry of the buffer: the ones whose lens is `▶ Run` (contract).
+function M.run_all_sync()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = client_for(bufnr)
+  if not client then return end
+  client:request('textDocument/codeLens', { textDocument = vim.lsp.util.make_text_document_params(bufnr) },
+    function(_, lenses)
+      for _, lens in ipairs(lenses or {}) do
+        if lens.command and lens.command.title:find('▶ Run', 1, true) then execute(client, bufnr, lens.command) end
+      end
+    end, bufnr)
+end
+
+local function error_text(e)
+  if type(e) == 'string' then return vim.startswith(e, '✗') and e or ('✗ ' .. e) end
+  if type(e) == 'table' then
+    return ('✗ %s: %s'):format(e.code or e.Code or 'Error', e.message or e.Message or '')
+  end
+  return '✗ ' .. tostring(e)
+end
+
+--- Lines of the floating window for one result.
+function M.lines(result)
+  local body
+  if result.error ~= nil and result.error ~= vim.NIL then
+    body = error_text(result.error)
+  else
+    body = result.syncResponse
+    if body == nil or body == vim.NIL then body = '(no output)' end
+  end
+  local lines = vim.split((body:gsub('\n$', '')), '\n', { plain = true })
+  if result.requestId and result.requestId ~= vim.NIL then
+    table.insert(lines, '')
+    table.insert(lines, 'RequestId: ' .. result.requestId)
+  end
+  return lines
+end
+
+--- Opens the floating window (closes on cursor move, like hover). Returns its window id.
+function M.show(result)
+  local title = (' ECI Exec: entry %d '):format(result.index or 0)
+  local _, win = vim.lsp.util.open_floating_preview(M.lines(result), 'text', {
+    border = 'rounded',
+    title = title,
+    focus_id = 'eci_exec_run_result',
+    max_width = math.max(40, math.floor(vim.o.columns * 0.8)),
+    max_height = math.max(5, math.floor(vim.o.lines * 0.6)),
+  })
+  M.win = win
+  return win
+end
+
+function M.on_run_result(result, _ctx)
+  M.last = result
+  -- Handlers run in a fast context in some paths; windows must be opened on the main loop.
+  vim.schedule(function() M.show(result) end)
+end
+
+function M.show_last()
+  if M.last then M.show(M.last) else vim.notify('ECI Exec: no run result yet') end
+end
+
+return M
