@@ -65,10 +65,10 @@ fn every_v2_vector() {
     assert_eq!(checked, 11);
 }
 
-fn test_credentials(key_id: &str, token: Option<&str>) -> Credentials {
+fn test_credentials(key_id: &str, secret: &str, token: Option<&str>) -> Credentials {
     Credentials {
         access_key_id: key_id.into(),
-        access_key_secret: Secret::new("EciLspTestSecret0000000000000A"),
+        access_key_secret: Secret::new(secret),
         security_token: token.map(Secret::new),
         region_id: None,
         source: CredentialSource::Environment,
@@ -94,7 +94,7 @@ fn v2_request_matches_vector_v2() {
         "POST",
         "ExecContainerCommand",
         &business,
-        &test_credentials("LTAI5tEciLspTestKey0001", None),
+        &test_credentials("LTAI5tEciLspTestKey0001", "EciLspTestSecret0000000000000A", None),
         "2024-06-01T12:00:00Z",
         "c0ffee00-1111-4222-8333-444455556666",
     );
@@ -147,7 +147,11 @@ fn v3_request_matches_vector_v3_7() {
         "POST",
         "ExecContainerCommand",
         &string_map(&vector["query"]),
-        &test_credentials(text(&vector, "access_key_id"), vector["security_token"].as_str()),
+        &test_credentials(
+            text(&vector, "access_key_id"),
+            text(&vector, "access_key_secret"),
+            vector["security_token"].as_str(),
+        ),
         "eci.aliyuncs.com",
         "2024-06-01T12:00:00Z",
         "c0ffee00-1111-4222-8333-444455556666",
