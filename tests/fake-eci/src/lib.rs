@@ -1,0 +1,255 @@
+//! fake-eci: a loopback fake of the ECI API for tests, as a library and a binary.
+//!
+//! It binds 127.0.0.1 only, serves container groups from a fixture with real `NextToken`
+//! pagination, answers `ExecContainerCommand` with deterministic output, checks V2 and V3
+//! signatures (with eci-exec-lsp's signer, which the vector tests prove), rejects stale
+//! timestamps and reused nonces, injects faults on demand and logs every request.
+//! Control over HTTP: `POST /_fake/fault` (a [`Fault`] as JSON), `GET /_fake/requests`,
+//! `POST /_fake/reset`.
+
+mod api;
+mod auth;
+pub mod fixture;
+mod server;
+mod state;
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use api::sync_output;
+
+/// The key id every fake accepts unless configured otherwise.
+pub const TEST_KEY_ID: &str = "LTAI5tFakeEciKey0001";
+/// Its secret.
+pub const TEST_SECRET: &str = "FakeEciSecret0000000000000000A";
+
+/// A key the fake accepts: id, secret and, for STS keys, the token it must come with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FakeKey {
+    pub id: String,
+    pub secret: String,
+    #[serde(default)]
+    pub security_token: Option<String>,
+}
+
+impl FakeKey {
+    /// A plain AccessKey pair.
+    pub fn new(id: &str, secret: &str) -> Self {
+        Self { id: id.to_owned(), secret: secret.to_owned(), security_token: None }
+    }
+
+    /// The same key, as STS credentials that must send `token`.
+    pub fn with_token(mut self, token: &str) -> Self {
+        self.security_token = Some(token.to_owned());
+        self
+    }
+}
+
+/// How to start a fake.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Container groups (objects of the DescribeContainerGroups shape, any regions).
+    pub groups: Vec<Value>,
+    /// Accepted keys.
+    pub keys: Vec<FakeKey>,
+}
+
+impl Default for FakeConfig {
+    /// A free port, the shipped fixture and the test key.
+    fn default() -> Self {
+        Self { port: 0, groups: fixture::default_groups(), keys: vec![FakeKey::new(TEST_KEY_ID, TEST_SECRET)] }
+    }
+}
+
+/// A misbehaviour for the next requests, optionally of one action only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    /// Only requests of this action (e.g. `ExecContainerCommand`); all when absent.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// How many requests it applies to; every one until reset when absent.
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// What to do.
+    #[serde(flatten)]
+    pub kind: FaultKind,
+}
+
+/// What a fault does. JSON: `{"kind": "error", "status": 503, "code": "ServiceUnavailable"}`,
+/// `{"kind": "delay", "ms": 500}`, `{"kind": "malformed_json"}`, `{"kind": "drop"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Wait before answering (adds up with other delays; the request is then served).
+    Delay { ms: u64 },
+    /// Answer with this status and `Code` instead of serving the request.
+    Error {
+        status: u16,
+        code: String,
+        #[serde(default)]
+        message: String,
+        /// Sent as `x-acs-retry-after` (milliseconds).
+        #[serde(default)]
+        retry_after_ms: Option<u64>,
+    },
+    /// Answer 200 with a truncated JSON body.
+    MalformedJson,
+    /// Close the connection without answering.
+    Drop,
+}
+
+impl Fault {
+    /// An error answer for every request.
+    pub fn error(status: u16, code: &str) -> Self {
+        let kind = FaultKind::Error { status, code: code.to_owned(), message: String::new(), retry_after_ms: None };
+        Self { action: None, times: None, kind }
+    }
+
+    /// A delay for every request.
+    pub fn delay(ms: u64) -> Self {
+        Self { action: None, times: None, kind: FaultKind::Delay { ms } }
+    }
+
+    /// A truncated JSON body for every request.
+    pub fn malformed_json() -> Self {
+        Self { action: None, times: None, kind: FaultKind::MalformedJson }
+    }
+
+    /// A dropped connection for every request.
+    pub fn drop_connection() -> Self {
+        Self { action: None, times: None, kind: FaultKind::Drop }
+    }
+
+    /// Only the next `n` requests.
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    /// Only requests of `action`.
+    pub fn action(mut self, action: &str) -> Self {
+        self.action = Some(action.to_owned());
+        self
+    }
+
+    /// For an error fault, an `x-acs-retry-after` header.
+    pub fn retry_after_ms(mut self, ms: u64) -> Self {
+        if let FaultKind::Error { retry_after_ms, .. } = &mut self.kind {
+            *retry_after_ms = Some(ms);
+        }
+        self
+    }
+}
+
+/// One request as the fake saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    /// The action, empty when the request named none.
+    pub action: String,
+    /// `v2` or `v3`.
+    pub signature_version: String,
+    /// The decoded query parameters.
+    pub params: BTreeMap<String, String>,
+    /// Whether the signature (and time, nonce, token) checks passed; false when a fault
+    /// answered before they ran.
+    pub signature_ok: bool,
+    /// The HTTP status answered (0 for a dropped connection).
+    pub status: u16,
+    /// The error `Code` answered, empty on success.
+    pub code: String,
+    /// The fault that answered, if any (`error`, `malformed_json`, `drop`).
+    pub fault: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub unix_ms: u64,
+}
+
+/// An error answer of the API.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiFailure {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiFailure {
+    pub fn new(status: u16, code: &str, message: &str) -> Self {
+        Self { status, code: code.to_owned(), message: message.to_owned() }
+    }
+}
+
+type Shared = Arc<Mutex<state::State>>;
+
+/// Locks the state; a panic in another handler leaves it usable for the rest of a test.
+pub(crate) fn lock(state: &Shared) -> MutexGuard<'_, state::State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A running fake. Dropping it stops accepting connections.
+pub struct FakeEci {
+    addr: SocketAddr,
+    state: Shared,
+    task: JoinHandle<()>,
+}
+
+impl FakeEci {
+    /// Binds 127.0.0.1:`config.port` and serves on the current tokio runtime.
+    pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(state::State {
+            groups: config.groups,
+            keys: config.keys,
+            faults: Vec::new(),
+            nonces: HashSet::new(),
+            log: Vec::new(),
+            next_request: 0,
+            next_session: 0,
+        }));
+        let task = tokio::spawn(server::serve(listener, state.clone()));
+        Ok(Self { addr, state, task })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, to use as the endpoint.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Adds a fault.
+    pub fn add_fault(&self, fault: Fault) {
+        lock(&self.state).faults.push(fault);
+    }
+
+    /// Every request so far, oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.state).log.clone()
+    }
+
+    /// Clears faults, the request log and spent nonces.
+    pub fn reset(&self) {
+        server::reset(&mut lock(&self.state));
+    }
+
+    /// Replaces the container groups.
+    pub fn set_groups(&self, groups: Vec<Value>) {
+        lock(&self.state).groups = groups;
+    }
+}
+
+impl Drop for FakeEci {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
