@@ -165,9 +165,7 @@ impl EciClient {
         endpoint: Endpoint,
         options: &ClientOptions,
     ) -> Result<Self, SetupError> {
-        // reqwest is built without a bundled crypto provider; ring is ours. An error only
-        // means a provider is already installed, which is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_provider();
         let mut builder = reqwest::Client::builder()
             .connect_timeout(options.timeouts.connect)
             .user_agent(concat!("eci-exec-lsp/", env!("CARGO_PKG_VERSION")))
@@ -359,6 +357,13 @@ impl EciClient {
         let endpoint = self.inner.endpoint.base().to_owned();
         ApiError::Network { action: action.to_owned(), endpoint, detail }
     }
+}
+
+/// Installs ring as the process's rustls provider, once. reqwest is built without a
+/// bundled provider (no aws-lc build), so any `reqwest::Client` made outside `EciClient`
+/// must call this first. An error only means a provider is already installed.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
