@@ -1,0 +1,102 @@
+-- Owns: Neovim 0.11 e2e tests of the online features against the fake ECI API: completion of an
+-- instance and a container, the ▶ Run lens -> inlay hint + hover, and :EciExecRun -> floating window.
+-- run.sh starts the fake, writes the fixtures and sets: E2E_REPO, E2E_ONLINE_DIR (holds
+-- run.eci.json and complete.eci.json), E2E_FAKE_GROUP, E2E_FAKE_CONTAINER, E2E_EXPECT_OUTPUT
+-- (a line the fake answers for the Run entry's command), plus ECI_EXEC_ENDPOINT and the
+-- ALIBABA_CLOUD_ACCESS_KEY_* credentials in the environment the server inherits.
+local H = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harness.lua')
+local dir = assert(os.getenv('E2E_ONLINE_DIR'), 'E2E_ONLINE_DIR not set')
+local group = assert(os.getenv('E2E_FAKE_GROUP'))
+local container = assert(os.getenv('E2E_FAKE_CONTAINER'))
+local expect = assert(os.getenv('E2E_EXPECT_OUTPUT'))
+
+H.start()
+
+--- Polls completion until `want` is among the labels: the server answers from its cache and
+--- fills it in the background, so the first answer may be empty by design.
+local function complete_until(client, buf, pos, want)
+  local last = {}
+  H.wait(15000, function()
+    local res = client:request_sync('textDocument/completion',
+      { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = pos }, 3000, buf)
+    last = H.labels(res and res.result)
+    for _, l in ipairs(last) do if l:gsub('"', '') == want then return true end end
+    vim.wait(200)
+    return false
+  end, ('%q among completions (last: %s)'):format(want, vim.inspect(last)))
+end
+
+H.test('online completion offers an instance and a container', function()
+  local buf, client = H.open(dir .. '/complete.eci.json')
+  -- complete.eci.json: line 2 `"ContainerGroupId": "",` and line 3 `"ContainerName": "",`
+  complete_until(client, buf, H.pos_of(buf, 2, ': ""', 3), group)
+  complete_until(client, buf, H.pos_of(buf, 3, ': ""', 3), container)
+end)
+
+local function hint_text(buf)
+  local out = {}
+  for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+    local label = h.inlay_hint.label
+    if type(label) == 'table' then
+      label = table.concat(vim.tbl_map(function(p) return p.value end, label))
+    end
+    out[#out + 1] = { line = h.inlay_hint.position.line, text = label }
+  end
+  return out
+end
+
+H.test('the ▶ Run lens runs the entry; the output shows as inlay hint and in the hover', function()
+  local buf, client = H.open(dir .. '/run.eci.json')
+  H.wait(10000, function()
+    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+      if l.command and l.command.title:find('▶ Run', 1, true) then return true end
+    end
+  end, '▶ Run lens')
+  local lens
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    if l.command and l.command.title:find('▶ Run', 1, true) then lens = l; break end
+  end
+  local res = client:request_sync('workspace/executeCommand',
+    { command = lens.command.command, arguments = lens.command.arguments }, 20000, buf)
+  assert(res and not res.err, 'eciExec.run failed: ' .. vim.inspect(res))
+  local out = res.result and res.result.syncResponse
+  assert(type(out) == 'string' and out:find(expect, 1, true), ('syncResponse %s lacks %q'):format(vim.inspect(out), expect))
+  -- The Command line of the entry (contract: hint at the end of the entry's Command line).
+  local cmd_line
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l:find('"Command"', 1, true) then cmd_line = i - 1; break end
+  end
+  H.wait(10000, function()
+    for _, h in ipairs(hint_text(buf)) do
+      if h.line == cmd_line and h.text:find('⇒', 1, true) and h.text:find(expect, 1, true) then return true end
+    end
+  end, ('inlay hint ⇒ %s on line %d (have %s)'):format(expect, cmd_line, vim.inspect(hint_text(buf))))
+  local hover = client:request_sync('textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) }, position = H.pos_of(buf, cmd_line, '"Command"', 2),
+  }, 5000, buf)
+  local c = hover and hover.result and hover.result.contents
+  local text = c and (type(c) == 'string' and c or c.value) or vim.inspect(hover)
+  assert(text:find(expect, 1, true), 'hover of Command lacks the output: ' .. text)
+end)
+
+H.test(':EciExecRun opens the floating window with the output', function()
+  local buf = H.open(dir .. '/run.eci.json')
+  require('eci_exec.run').last = nil
+  local line
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l:find('"ContainerName"', 1, true) then line = i; break end
+  end
+  vim.api.nvim_win_set_cursor(0, { line, 4 })
+  vim.cmd('EciExecRun')
+  local function float_text()
+    for _, w in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(w).relative ~= '' then
+        return table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false), '\n')
+      end
+    end
+  end
+  H.wait(20000, function() local t = float_text(); return t and t:find(expect, 1, true) end,
+    'a floating window with ' .. expect)
+end)
+
+H.finish()

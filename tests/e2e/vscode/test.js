@@ -1,0 +1,151 @@
+// Owns: the VS Code e2e tests: code-server (VS Code 1.99) + the packaged VSIX, driven by headless
+// Chromium. Prints `PASS vscode: ...` / `FAIL vscode: ...` lines that run.sh counts; a screenshot
+// per failure goes to tests/e2e/artifacts/.
+// Env: E2E_REPO, E2E_VSIX, E2E_RUN_DIR, E2E_SUITES=offline[,online]; for online also
+// E2E_ONLINE_DIR, E2E_EXPECT_OUTPUT, E2E_ENDPOINT and the credentials env (passed to code-server).
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { launch, openFile, hoverAt, viewText, sleep } = require('./codeserver');
+
+const repo = process.env.E2E_REPO;
+const vsix = process.env.E2E_VSIX;
+const runDir = process.env.E2E_RUN_DIR;
+const server = path.join(repo, 'target', 'debug', 'eci-exec-lsp');
+const artifacts = path.join(repo, 'tests', 'e2e', 'artifacts');
+const suites = (process.env.E2E_SUITES || 'offline').split(',');
+let passed = 0;
+let failed = 0;
+
+async function test(ctx, name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`PASS vscode: ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    fs.mkdirSync(artifacts, { recursive: true });
+    const shot = path.join(artifacts, `vscode-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+    await ctx?.page?.screenshot({ path: shot }).catch(() => {});
+    console.log(`FAIL vscode: ${name} (${Date.now() - t0} ms): ${String(e && e.stack || e).split('\n').join('\n    ')}\n    screenshot: ${shot}`);
+  }
+}
+
+/** Until `fn` returns truthy or the time is up; returns the last value. */
+async function until(ms, fn, what) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn().catch((e) => (last = e, undefined));
+    if (last) return last;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${ms} ms: ${what}`);
+}
+
+/** Copies fixture files into a fresh workspace folder for this run. */
+function workspace(name, files) {
+  const ws = path.join(runDir, name, 'ws');
+  fs.mkdirSync(ws, { recursive: true });
+  for (const f of files) fs.copyFileSync(f, path.join(ws, path.basename(f)));
+  return ws;
+}
+
+/** Errors and warnings the command-line checker reports for a file. */
+function serverCounts(file) {
+  let out = '';
+  try {
+    out = execFileSync(server, ['check', '--format', 'json', file], { encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout || ''; // exit status 1 means "has errors": the output is still the answer
+  }
+  const lines = out.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  return {
+    total: lines.length,
+    errors: lines.filter((d) => d.severity === 'error').length,
+    warnings: lines.filter((d) => d.severity === 'warning').length,
+  };
+}
+
+/** The status bar problems item, as numbers. Its aria-label reads like "Errors: 3, Warnings: 2". */
+async function problemsCount(page) {
+  const item = page.locator('[id="status.problems"]');
+  const label = (await item.getAttribute('aria-label').catch(() => null)) || (await item.innerText().catch(() => '')) || '';
+  const num = (re) => { const m = label.match(re); return m ? Number(m[1]) : 0; };
+  return { label, errors: num(/Errors?:\s*(\d+)/i), warnings: num(/Warnings?:\s*(\d+)/i) };
+}
+
+async function offline() {
+  const fixture = path.join(repo, 'tests/e2e/workspace/offline/offline.eci.json');
+  const ws = workspace('offline', [fixture]);
+  const ctx = await launch({ runDir: path.join(runDir, 'offline'), workspace: ws, vsix, settings: { 'eciExec.confirmRun': false } });
+  try {
+    await test(ctx, 'extension activates and squiggles appear', async () => {
+      await openFile(ctx.page, 'offline.eci.json');
+      await ctx.page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30000 });
+      await ctx.page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 10000 });
+      const mode = await ctx.page.locator('[id="status.editor.mode"]').innerText();
+      if (!/ECI Exec/i.test(mode)) throw new Error(`language mode is ${mode}, not ECI Exec`);
+    });
+    await test(ctx, 'problems count matches the server check', async () => {
+      const want = serverCounts(path.join(ws, 'offline.eci.json'));
+      if (want.total === 0) throw new Error('the server check reports no diagnostics for the fixture');
+      let got;
+      await until(20000, async () => {
+        got = await problemsCount(ctx.page);
+        return got.errors === want.errors && got.warnings === want.warnings;
+      }, `problems ${JSON.stringify(got)} to equal check ${JSON.stringify(want)}`);
+    });
+    await test(ctx, 'hover shows field docs', async () => {
+      // Line 7 (1-based) holds entry 0; column of `"Sync"` + 2 is inside the key.
+      const line = fs.readFileSync(path.join(ws, 'offline.eci.json'), 'utf8').split('\n')[6];
+      await hoverAt(ctx.page, 7, line.indexOf('"Sync"') + 3, (t) => /SyncResponse|output/i.test(t));
+    });
+    await test(ctx, 'the ▶ Run lens is shown on Sync entries', async () => {
+      await ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first().waitFor({ timeout: 15000 });
+    });
+  } finally {
+    await ctx.stop();
+  }
+}
+
+async function online() {
+  const dir = process.env.E2E_ONLINE_DIR;
+  const expect = process.env.E2E_EXPECT_OUTPUT;
+  const ws = workspace('online', [path.join(dir, 'run.eci.json')]);
+  // The endpoint goes through the machine-scoped setting: this also checks that it reaches the server.
+  const ctx = await launch({
+    runDir: path.join(runDir, 'online'), workspace: ws, vsix,
+    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT },
+  });
+  try {
+    await test(ctx, 'clicking ▶ Run shows the output as inlay hint and in the hover', async () => {
+      await openFile(ctx.page, 'run.eci.json');
+      const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first();
+      await lens.waitFor({ timeout: 20000 });
+      await lens.click();
+      await until(20000, async () => {
+        const t = await viewText(ctx.page);
+        return t.includes('⇒') && t.includes(expect);
+      }, `an inlay hint "⇒ ${expect}"`);
+      const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
+      const i = lines.findIndex((l) => l.includes('"Command"'));
+      await hoverAt(ctx.page, i + 1, lines[i].indexOf('"Command"') + 3, (t) => t.includes(expect));
+    });
+  } finally {
+    await ctx.stop();
+  }
+}
+
+(async () => {
+  for (const s of suites) {
+    try {
+      await ({ offline, online })[s]();
+    } catch (e) {
+      failed++;
+      console.log(`FAIL vscode: ${s} suite could not start: ${e && e.stack || e}`);
+    }
+  }
+  process.exit(failed === 0 ? 0 : 1);
+})();
