@@ -5,4 +5,6 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod lsp;
+pub mod position;
 pub mod remote;

@@ -1,7 +1,11 @@
 //! Command line: `serve` (default), `check`, `run`, `instances`.
 
+mod check;
 mod instances;
 
+pub use check::{check_bytes, is_exec_config_name};
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -31,6 +35,15 @@ struct Cli {
 enum Command {
     /// Run the language server on stdio (the default).
     Serve,
+    /// Check exec configs (files, or folders searched for them) and report every diagnostic.
+    Check {
+        /// Output format: one line per diagnostic, or one JSON object per line.
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// List the container groups of a region and their containers.
     Instances {
         /// Region to list (default: the profile's region, else cn-hangzhou).
@@ -51,7 +64,20 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None | Some(Command::Serve) => ExitCode::SUCCESS,
+        None | Some(Command::Serve) => serve(),
+        Some(Command::Check { format, paths }) => check::check(&paths, format),
         Some(Command::Instances { region, api }) => instances::instances(&api, region.as_deref()),
     }
+}
+
+fn serve() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(crate::lsp::serve());
+    ExitCode::SUCCESS
 }

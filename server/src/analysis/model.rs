@@ -1,0 +1,302 @@
+//! The typed view of an exec config: the top-level defaults and the entries, each field with
+//! where it is written. Building it reports the structural rules (unknown-field, invalid-type).
+
+use super::command::{self, CommandValue};
+use super::diagnostic::{Code, Diagnostic, Edit, Fix};
+use super::fields::{self, FieldType};
+use super::span::Span;
+use super::suggest;
+use super::tree::{Member, Node, NodeKind};
+
+/// A field's state in one object.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Slot<T> {
+    #[default]
+    Absent,
+    /// Written, but of the wrong type (already reported); counts as present, holds no value.
+    Invalid,
+    Value(T, Span),
+}
+
+impl<T> Slot<T> {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Slot::Absent)
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Slot::Value(value, _) => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Slot::Value(_, span) => Some(*span),
+            _ => None,
+        }
+    }
+}
+
+/// The exec fields written in one object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fields {
+    pub region_id: Slot<String>,
+    pub container_group_id: Slot<String>,
+    pub container_name: Slot<String>,
+    pub label: Slot<String>,
+    pub tty: Slot<bool>,
+    pub stdin: Slot<bool>,
+    pub sync: Slot<bool>,
+    pub command: Option<CommandValue>,
+}
+
+/// An exec entry: an object of `Execs`, or the whole file for a single exec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// Position in `Execs` (0 for a single-exec file).
+    pub index: usize,
+    /// The entry's object, braces included.
+    pub span: Span,
+    /// The fields it writes itself.
+    pub own: Fields,
+    /// The object's members, for edits that add a field.
+    pub layout: ObjectLayout,
+}
+
+/// Where members sit in an object, enough to insert one more.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectLayout {
+    pub open_brace: usize,
+    /// End of the last member (its value, or its key when the value is missing).
+    pub last_member_end: Option<usize>,
+    /// Indentation of the last member's line, when members are on lines of their own.
+    pub member_indent: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Single,
+    Multi,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub shape: Shape,
+    /// Defaults written at the top of a multi-entry file (empty for a single exec).
+    pub defaults: Fields,
+    pub entries: Vec<Entry>,
+}
+
+/// A field's effective value for an entry, and whether it came from the top-level defaults.
+pub struct Resolved<'a, T> {
+    pub slot: &'a Slot<T>,
+    pub inherited: bool,
+}
+
+impl Model {
+    /// The entry's own slot if it writes the field, else the default's.
+    pub fn resolve<'a, T>(&'a self, entry: &'a Entry, field: impl Fn(&Fields) -> &Slot<T>) -> Resolved<'a, T> {
+        let own = field(&entry.own);
+        if own.is_absent() && self.shape == Shape::Multi {
+            Resolved { slot: field(&self.defaults), inherited: true }
+        } else {
+            Resolved { slot: own, inherited: false }
+        }
+    }
+
+    /// The entry whose object holds `offset`.
+    pub fn entry_at(&self, offset: usize) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.span.touches(offset))
+    }
+}
+
+/// Builds the model from the parsed tree, reporting unknown fields and wrong types.
+pub fn build(root: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
+    let Some(members) = root.as_object() else {
+        let message = format!("an exec config must be a JSON object, not {}", root.type_name());
+        diagnostics.push(Diagnostic::new(Code::InvalidType, root.span, message));
+        return None;
+    };
+    let multi = members.iter().any(|member| member.key.text == fields::EXECS);
+    let mut builder = Builder { text, diagnostics };
+    if !multi {
+        let own = builder.fields(members, Context::Single);
+        let entry = Entry { index: 0, span: root.span, own, layout: layout(root, members, text) };
+        return Some(Model { shape: Shape::Single, defaults: Fields::default(), entries: vec![entry] });
+    }
+    let defaults = builder.fields(members, Context::Defaults);
+    let mut entries = Vec::new();
+    // With duplicate keys the last one wins, as in JSON.parse.
+    let execs = members.iter().rev().find(|member| member.key.text == fields::EXECS);
+    if let Some(value) = execs.and_then(|member| member.value.as_ref()) {
+        match &value.kind {
+            NodeKind::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    match item.as_object() {
+                        Some(members) => {
+                            let own = builder.fields(members, Context::Entry);
+                            entries.push(Entry { index, span: item.span, own, layout: layout(item, members, text) });
+                        }
+                        None => {
+                            let message = format!("each entry of Execs must be an exec object, not {}", item.type_name());
+                            builder.diagnostics.push(Diagnostic::new(Code::InvalidType, item.span, message));
+                        }
+                    }
+                }
+            }
+            _ => {
+                let message = format!("Execs must be an array of exec objects, not {}", value.type_name());
+                builder.diagnostics.push(Diagnostic::new(Code::InvalidType, value.span, message));
+            }
+        }
+    }
+    Some(Model { shape: Shape::Multi, defaults, entries })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// The whole file is one exec.
+    Single,
+    /// The top of a multi-entry file.
+    Defaults,
+    /// An object of `Execs`.
+    Entry,
+}
+
+impl Context {
+    fn allows(self, name: &str) -> bool {
+        match self {
+            Context::Single => fields::exec_field(name).is_some() || name == fields::SCHEMA,
+            Context::Defaults => fields::is_default_field(name) || name == fields::EXECS || name == fields::SCHEMA,
+            Context::Entry => fields::exec_field(name).is_some(),
+        }
+    }
+
+    fn known_names(self) -> impl Iterator<Item = &'static str> {
+        let extra: &[&'static str] = match self {
+            Context::Single => &[fields::SCHEMA],
+            Context::Defaults => &[fields::EXECS, fields::SCHEMA],
+            Context::Entry => &[],
+        };
+        fields::EXEC_FIELDS.iter().map(|spec| spec.name).chain(extra.iter().copied()).filter(move |name| self.allows(name))
+    }
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn fields(&mut self, members: &[Member], context: Context) -> Fields {
+        let mut fields = Fields::default();
+        for member in members {
+            let name = member.key.text.as_str();
+            if !context.allows(name) {
+                self.unknown_field(member, context);
+                continue;
+            }
+            let Some(spec) = fields::any_field(name) else { continue };
+            let Some(value) = &member.value else {
+                // `"Sync":` with nothing after it is a syntax error already; treat it as written.
+                mark_invalid(&mut fields, name, member.key.span);
+                continue;
+            };
+            match spec.field_type {
+                FieldType::Command => fields.command = Some(command::read(value, self.text, self.diagnostics)),
+                FieldType::String => match value.as_str() {
+                    Some(text) => set_string(&mut fields, name, Slot::Value(text.to_owned(), value.span)),
+                    None => {
+                        self.wrong_type(name, "a string", value);
+                        set_string(&mut fields, name, Slot::Invalid);
+                    }
+                },
+                FieldType::Boolean => match value.kind {
+                    NodeKind::Bool(flag) => set_flag(&mut fields, name, Slot::Value(flag, value.span)),
+                    _ => {
+                        self.wrong_type(name, "a boolean (true or false)", value);
+                        set_flag(&mut fields, name, Slot::Invalid);
+                    }
+                },
+                // `Execs` is read by `build`.
+                FieldType::Entries => {}
+            }
+        }
+        fields
+    }
+
+    fn wrong_type(&mut self, name: &str, expected: &str, value: &Node) {
+        let mut message = format!("{name} must be {expected}, not {}", value.type_name());
+        if let Some(text @ ("true" | "false")) = value.as_str() {
+            message.push_str(&format!(": write {text} without quotes"));
+        }
+        self.diagnostics.push(Diagnostic::new(Code::InvalidType, value.span, message));
+    }
+
+    fn unknown_field(&mut self, member: &Member, context: Context) {
+        let name = member.key.text.as_str();
+        let key = member.key.span;
+        let message = if context == Context::Defaults && (name == fields::COMMAND || name == fields::LABEL) {
+            format!("{name} cannot be a default at the top of a file with Execs: set it in each entry")
+        } else {
+            match suggest::nearest(name, context.known_names()) {
+                Some(suggestion) => {
+                    let message = format!("unknown field `{name}`: did you mean `{suggestion}`?");
+                    let fix = Fix {
+                        title: format!("Rename to `{suggestion}`"),
+                        edits: vec![Edit { span: key, text: format!("\"{suggestion}\"") }],
+                    };
+                    self.diagnostics.push(Diagnostic::new(Code::UnknownField, key, message).with_fix(fix));
+                    return;
+                }
+                None => {
+                    let known: Vec<&str> = context.known_names().collect();
+                    format!("unknown field `{name}`: expected one of {}", known.join(", "))
+                }
+            }
+        };
+        self.diagnostics.push(Diagnostic::new(Code::UnknownField, key, message));
+    }
+}
+
+fn set_string(fields: &mut Fields, name: &str, slot: Slot<String>) {
+    match name {
+        fields::REGION_ID => fields.region_id = slot,
+        fields::CONTAINER_GROUP_ID => fields.container_group_id = slot,
+        fields::CONTAINER_NAME => fields.container_name = slot,
+        fields::LABEL => fields.label = slot,
+        _ => {}
+    }
+}
+
+fn set_flag(fields: &mut Fields, name: &str, slot: Slot<bool>) {
+    match name {
+        fields::TTY => fields.tty = slot,
+        fields::STDIN => fields.stdin = slot,
+        fields::SYNC => fields.sync = slot,
+        _ => {}
+    }
+}
+
+fn mark_invalid(fields: &mut Fields, name: &str, key: Span) {
+    if name == fields::COMMAND {
+        fields.command = Some(CommandValue { span: key, string_form: false, items: None });
+    }
+    set_string(fields, name, Slot::Invalid);
+    set_flag(fields, name, Slot::Invalid);
+}
+
+fn layout(object: &Node, members: &[Member], text: &str) -> ObjectLayout {
+    let last = members.last();
+    let last_member_end = last.map(|member| member.value.as_ref().map_or(member.key.span.end, |value| value.span.end));
+    let member_indent = last.and_then(|member| {
+        let line_start = text[..member.key.span.start].rfind(['\n', '\r'])? + 1;
+        if line_start <= object.span.start {
+            return None;
+        }
+        let prefix = &text[line_start..member.key.span.start];
+        prefix.chars().all(|c| c == ' ' || c == '\t').then(|| prefix.to_owned())
+    });
+    ObjectLayout { open_brace: object.span.start, last_member_end, member_indent }
+}

@@ -1,0 +1,31 @@
+//! The semantic rules, run over the model once it is built; each file holds one group of rules.
+
+mod command_items;
+mod duplicates;
+mod flags;
+mod required;
+mod values;
+
+use super::diagnostic::Diagnostic;
+use super::model::Model;
+use super::tree::Node;
+
+pub use duplicates::check as check_duplicate_keys;
+
+/// Every offline rule that needs the model.
+pub fn check(model: &Model, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    values::check_fields(&model.defaults, diagnostics);
+    for entry in &model.entries {
+        values::check_fields(&entry.own, diagnostics);
+        if let Some(command) = &entry.own.command {
+            command_items::check(command, diagnostics);
+        }
+        required::check(model, entry, text, diagnostics);
+        flags::check(model, entry, text, diagnostics);
+    }
+}
+
+/// Duplicate keys anywhere in the tree.
+pub fn check_tree(root: &Node, diagnostics: &mut Vec<Diagnostic>) {
+    check_duplicate_keys(root, diagnostics);
+}

@@ -1,0 +1,127 @@
+//! Open documents: text (a rope), version, and the analysis of the current version.
+//! Edits are applied synchronously under a short lock; analysis runs outside it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::analysis::{self, Analysis};
+use crate::position::{self, Encoding, LineCol};
+
+/// One version of a document, analysed. Spans in `analysis` index `text`; `rope` converts them.
+#[derive(Debug)]
+pub struct Analyzed {
+    pub version: i32,
+    pub rope: Rope,
+    pub text: Arc<str>,
+    pub analysis: Analysis,
+}
+
+struct Document {
+    rope: Rope,
+    version: i32,
+    /// The text of `rope`, made on first need after each change.
+    text: Option<Arc<str>>,
+    analyzed: Option<Arc<Analyzed>>,
+}
+
+/// Every open document, keyed by URI.
+#[derive(Default)]
+pub struct Documents {
+    open: Mutex<HashMap<Uri, Document>>,
+}
+
+/// Why a change was not applied.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeError {
+    NotOpen,
+    /// The change's version is not newer than the document's.
+    StaleVersion { current: i32, received: i32 },
+}
+
+impl Documents {
+    fn lock(&self) -> MutexGuard<'_, HashMap<Uri, Document>> {
+        // A panic while holding the lock leaves the map itself intact; keep serving.
+        self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn open(&self, uri: Uri, text: &str, version: i32) {
+        let document = Document { rope: Rope::from_str(text), version, text: None, analyzed: None };
+        self.lock().insert(uri, document);
+    }
+
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.lock().remove(uri).is_some()
+    }
+
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.lock().get(uri).map(|document| document.version)
+    }
+
+    /// Applies `changes` in order; a range is converted with `encoding` and clamped to the text.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: Encoding,
+    ) -> Result<(), ChangeError> {
+        let mut open = self.lock();
+        let document = open.get_mut(uri).ok_or(ChangeError::NotOpen)?;
+        if version <= document.version {
+            return Err(ChangeError::StaleVersion { current: document.version, received: version });
+        }
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let start = position::char_of(&document.rope, encoding, to_line_col(range.start));
+                    let end = position::char_of(&document.rope, encoding, to_line_col(range.end));
+                    let (start, end) = (start.min(end), start.max(end));
+                    document.rope.remove(start..end);
+                    document.rope.insert(start, &change.text);
+                }
+                None => document.rope = Rope::from_str(&change.text),
+            }
+        }
+        document.version = version;
+        document.text = None;
+        document.analyzed = None;
+        Ok(())
+    }
+
+    /// The analysis of the document's current version, computed off the lock when missing.
+    pub async fn analyzed(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
+        let (version, rope, text) = {
+            let mut open = self.lock();
+            let document = open.get_mut(uri)?;
+            if let Some(analyzed) = &document.analyzed {
+                return Some(analyzed.clone());
+            }
+            let text = document.text.get_or_insert_with(|| Arc::from(document.rope.to_string())).clone();
+            (document.version, document.rope.clone(), text)
+        };
+        let analysis_text = text.clone();
+        // On a blocking thread: a large file does not stall the runtime, and a panic in
+        // analysis (a bug) becomes an error here instead of taking the server down.
+        let analysis = match tokio::task::spawn_blocking(move || analysis::analyze(&analysis_text)).await {
+            Ok(analysis) => analysis,
+            Err(error) => {
+                tracing::error!(%error, "analysis failed");
+                return None;
+            }
+        };
+        let analyzed = Arc::new(Analyzed { version, rope, text, analysis });
+        if let Some(document) = self.lock().get_mut(uri)
+            && document.version == version
+        {
+            document.analyzed = Some(analyzed.clone());
+        }
+        Some(analyzed)
+    }
+}
+
+pub fn to_line_col(position: tower_lsp_server::ls_types::Position) -> LineCol {
+    LineCol { line: position.line, character: position.character }
+}
