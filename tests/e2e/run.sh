@@ -63,28 +63,27 @@ unit() {
 }
 [[ $only == *,unit,* ]] && step unit unit unit
 
-# --- online prerequisites: the fake ECI API --------------------------------------------------
-if [ "$online" = 1 ]; then
-  # shellcheck source=online-env.sh
-  if ! source "$here/online-env.sh"; then
-    echo "FAIL online: could not start the fake ECI API (see above)" >> "$results"
-    online=0
-  fi
-fi
-
-# --- Neovim 0.11 ---------------------------------------------------------------------------------
+# --- offline: Neovim 0.11, then VS Code through code-server -----------------------------------
 if [[ $only == *,nvim,* ]]; then
   step nvim-offline nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/offline_test.lua"
-  [ "$online" = 1 ] && step nvim-online nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/online_test.lua"
+fi
+vsix="$run_dir/eci-exec.vsix"
+if [[ $only == *,vscode,* ]]; then
+  step vsix vscode bash -c "'$repo/editors/vscode/scripts/package.sh' '$server' '$vsix' >/dev/null && echo 'PASS vscode: VSIX packaged with the debug server bundled'"
+  E2E_VSIX="$vsix" E2E_RUN_DIR="$run_dir/vscode" E2E_SUITES=offline \
+    step vscode-offline vscode timeout 600 node "$here/vscode/test.js"
 fi
 
-# --- VS Code through code-server --------------------------------------------------------------------
-if [[ $only == *,vscode,* ]]; then
-  vsix="$run_dir/eci-exec.vsix"
-  step vsix vscode bash -c "'$repo/editors/vscode/scripts/package.sh' '$server' '$vsix' >/dev/null && echo 'PASS vscode: VSIX packaged with the debug server bundled'"
-  suites=offline; [ "$online" = 1 ] && suites=offline,online
-  E2E_VSIX="$vsix" E2E_RUN_DIR="$run_dir/vscode" E2E_SUITES="$suites" \
-    step vscode vscode timeout 600 node "$here/vscode/test.js"
+# --- online: the same editors against the fake ECI API ---------------------------------------------
+if [ "$online" = 1 ] && [[ $only == *,nvim,* || $only == *,vscode,* ]]; then
+  # shellcheck source=online-env.sh
+  if source "$here/online-env.sh"; then
+    [[ $only == *,nvim,* ]] && step nvim-online nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/online_test.lua"
+    [[ $only == *,vscode,* ]] && E2E_VSIX="$vsix" E2E_RUN_DIR="$run_dir/vscode" E2E_SUITES=online \
+      step vscode-online vscode timeout 600 node "$here/vscode/test.js"
+  else
+    echo "FAIL online: could not start the fake ECI API" | tee -a "$results"
+  fi
 fi
 
 # Keep the last few run folders only (logs of code-server and the fake live there).

@@ -6,7 +6,7 @@ local H = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harnes
 local ws = H.repo .. '/tests/e2e/workspace/offline'
 local file = ws .. '/offline.eci.json'
 
-H.start()
+H.start({ online = false }) -- offline means offline, whatever credentials the machine has
 local buf, client
 
 H.test('file type and language id of *.eci.json', function()

@@ -31,7 +31,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts code-server on `workspace` with the VSIX installed and `settings` as user settings.
  * Returns { url, page, browser, stop() }.
  */
-async function launch({ runDir, workspace, vsix, settings, env }) {
+async function launch({ runDir, workspace, vsix, settings, env, unsetEnv = [] }) {
   const ud = path.join(runDir, 'ud');
   const ext = path.join(runDir, 'ext');
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
@@ -49,12 +49,14 @@ async function launch({ runDir, workspace, vsix, settings, env }) {
   }, null, 2));
   execFileSync(codeServer, ['--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { stdio: 'pipe' });
 
+  const childEnv = { ...process.env, ...env };
+  for (const k of unsetEnv) delete childEnv[k];
   const port = await freePort();
   const log = fs.openSync(path.join(runDir, 'code-server.log'), 'w');
   const proc = spawn(codeServer, [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', ext, workspace,
-  ], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } }); // detached = setsid
+  ], { detached: true, stdio: ['ignore', log, log], env: childEnv }); // detached = setsid
   const stopServer = () => { try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* already gone */ } };
   for (let i = 0; i < 150 && !(await healthy(port)); i++) await sleep(200);
   if (!(await healthy(port))) { stopServer(); throw new Error(`code-server did not answer /healthz (see ${runDir}/code-server.log)`); }

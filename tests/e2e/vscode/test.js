@@ -79,7 +79,7 @@ async function problemsCount(page) {
 async function offline() {
   const fixture = path.join(repo, 'tests/e2e/workspace/offline/offline.eci.json');
   const ws = workspace('offline', [fixture]);
-  const ctx = await launch({ runDir: path.join(runDir, 'offline'), workspace: ws, vsix, settings: { 'eciExec.confirmRun': false } });
+  const ctx = await launch({ runDir: path.join(runDir, 'offline'), workspace: ws, vsix, settings: { 'eciExec.confirmRun': false, 'eciExec.online': false } });
   try {
     await test(ctx, 'extension activates and squiggles appear', async () => {
       await openFile(ctx.page, 'offline.eci.json');
@@ -118,6 +118,7 @@ async function online() {
   const ctx = await launch({
     runDir: path.join(runDir, 'online'), workspace: ws, vsix,
     settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT },
+    unsetEnv: ['ECI_EXEC_ENDPOINT'],
   });
   try {
     await test(ctx, 'clicking ▶ Run shows the output as inlay hint and in the hover', async () => {
