@@ -33,7 +33,7 @@ pub struct Parsed {
 /// Parses `text`. In `strict` mode (the JSON inside a Command string) comments and
 /// trailing commas are syntax errors.
 pub fn parse(text: &str, strict: bool) -> Parsed {
-    let mut parser = Parser { lexer: Lexer::new(text, strict), token: None, errors: Vec::new(), strict };
+    let mut parser = Parser { lexer: Lexer::new(text, strict), token: None, errors: Vec::new(), strict, reported_end: false };
     let root = if parser.peek().kind == TokenKind::Eof {
         let end = text.len();
         parser.error(Span::new(end, end), "the file is empty: expected a JSON object");
@@ -61,6 +61,7 @@ struct Parser<'a> {
     token: Option<Token>,
     errors: Vec<SyntaxError>,
     strict: bool,
+    reported_end: bool,
 }
 
 impl Parser<'_> {
@@ -82,6 +83,11 @@ impl Parser<'_> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
+        // Every container left open ends at the end of the file: one error there says it all.
+        let at_end = span.start == self.lexer.text().len();
+        if at_end && std::mem::replace(&mut self.reported_end, true) {
+            return;
+        }
         if self.errors.len() < MAX_ERRORS {
             self.errors.push(SyntaxError { kind: SyntaxErrorKind::Syntax, span, message: message.into() });
         }
