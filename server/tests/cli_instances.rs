@@ -8,12 +8,18 @@ use fake_eci::{FakeConfig, FakeEci, TEST_KEY_ID, TEST_SECRET};
 
 async fn run(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"));
-    command.arg("instances").args(args).env_clear().env("HOME", home);
+    command
+        .arg("instances")
+        .args(args)
+        .env_clear()
+        .env("HOME", home);
     for (name, value) in env {
         command.env(name, value);
     }
     // The fake runs on this runtime's other worker while the binary runs.
-    tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap()
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -33,7 +39,10 @@ async fn lists_the_fixture_groups() {
     let output = run(home.path(), &env, &[]).await;
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.starts_with("3 container groups in cn-hangzhou\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("3 container groups in cn-hangzhou\n"),
+        "{stdout}"
+    );
     for expected in [
         "eci-bp1fakeweb0001",
         "web-frontend",
@@ -45,16 +54,31 @@ async fn lists_the_fixture_groups() {
         "eci-bp1fakepend0003  batch-pending",
         "(Waiting)",
     ] {
-        assert!(stdout.contains(expected), "{expected} missing in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "{expected} missing in:\n{stdout}"
+        );
     }
     assert!(!stdout.contains("eci-uf6fakeapp00004"));
 
-    let output = run(home.path(), &env, &["--region", "cn-shanghai", "--signature-version", "v3"]).await;
+    let output = run(
+        home.path(),
+        &env,
+        &["--region", "cn-shanghai", "--signature-version", "v3"],
+    )
+    .await;
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.contains("eci-uf6fakeapp00004") && stdout.contains("eci-uf6fakejob00005"), "{stdout}");
+    assert!(
+        stdout.contains("eci-uf6fakeapp00004") && stdout.contains("eci-uf6fakejob00005"),
+        "{stdout}"
+    );
     assert!(stdout.contains("(Terminated, 3 restarts)"), "{stdout}");
-    assert!(fake.requests().iter().any(|r| r.signature_version == "v3" && r.signature_ok));
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.signature_version == "v3" && r.signature_ok)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -71,8 +95,14 @@ async fn uses_the_cli_profile_and_its_region() {
     let output = run(home.path(), &[], &["--endpoint", &fake.url()]).await;
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.starts_with("1 container group in ap-southeast-1\n"), "{stdout}");
-    assert!(stdout.contains("eci-t4nfakesg000006") && stdout.contains("envoyproxy/envoy:v1.30"), "{stdout}");
+    assert!(
+        stdout.starts_with("1 container group in ap-southeast-1\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("eci-t4nfakesg000006") && stdout.contains("envoyproxy/envoy:v1.30"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,7 +114,10 @@ async fn failures_exit_non_zero_with_a_message() {
     let output = run(home.path(), &[("ECI_EXEC_ENDPOINT", url.as_str())], &[]).await;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("no credentials found") && stderr.contains("aliyun configure"), "{stderr}");
+    assert!(
+        stderr.contains("no credentials found") && stderr.contains("aliyun configure"),
+        "{stderr}"
+    );
     assert!(output.stdout.is_empty());
 
     let wrong = [
@@ -95,7 +128,10 @@ async fn failures_exit_non_zero_with_a_message() {
     let output = run(home.path(), &wrong, &[]).await;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("SignatureDoesNotMatch") && stderr.contains("AccessKeySecret is wrong"), "{stderr}");
+    assert!(
+        stderr.contains("SignatureDoesNotMatch") && stderr.contains("AccessKeySecret is wrong"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("TheWrongSecretValue123") && output.stdout.is_empty());
 
     let output = run(home.path(), &wrong, &["--endpoint", "http://10.1.2.3:8080"]).await;

@@ -72,7 +72,12 @@ fn environment_wins_over_every_file() {
 fn half_set_environment_is_an_error() {
     let env = Environment::with_home("/nonexistent").var("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id");
     let error = resolve(&env, None).unwrap_err();
-    assert!(error.to_string().contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET is missing"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET is missing"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -84,11 +89,16 @@ fn cli_config_current_profile_then_env_profile_then_option() {
     assert_eq!(found.access_key_id, "STS.cli-id");
     assert_eq!(found.security_token.as_ref().unwrap().expose(), "cli-token");
     assert_eq!(found.region_id.as_deref(), Some("cn-shanghai"));
-    assert!(matches!(&found.source, CredentialSource::CliProfile { profile, .. } if profile == "sts"));
+    assert!(
+        matches!(&found.source, CredentialSource::CliProfile { profile, .. } if profile == "sts")
+    );
     // ALIBABA_CLOUD_PROFILE beats `current`.
     let env = env.var("ALIBABA_CLOUD_PROFILE", "default");
     let found = resolve(&env, None).unwrap();
-    assert_eq!((found.access_key_id.as_str(), found.security_token.is_none()), ("cli-ak-id", true));
+    assert_eq!(
+        (found.access_key_id.as_str(), found.security_token.is_none()),
+        ("cli-ak-id", true)
+    );
     assert_eq!(found.region_id.as_deref(), Some("cn-beijing"));
     // The option beats ALIBABA_CLOUD_PROFILE.
     let found = resolve(&env, Some("sts")).unwrap();
@@ -102,13 +112,27 @@ fn unsupported_modes_are_errors_not_fall_throughs() {
     for (profile, mode) in [("role", "RamRoleArn"), ("ecs", "EcsRamRole")] {
         let error = resolve(&env, Some(profile)).unwrap_err();
         assert!(matches!(&error, CredentialsError::UnsupportedMode { mode: m, .. } if m == mode));
-        assert!(error.to_string().contains(&format!("mode {mode} is not supported yet; use an AK or StsToken profile")));
+        assert!(error.to_string().contains(&format!(
+            "mode {mode} is not supported yet; use an AK or StsToken profile"
+        )));
     }
     let home = home_with(false, Some("credentials"));
     let error = resolve(&Environment::with_home(home.path()), Some("ecs")).unwrap_err();
-    assert!(error.to_string().contains("mode ecs_ram_role is not supported yet"), "{error}");
-    let error = resolve(&Environment::with_home(home_with(true, None).path()), Some("nosecret")).unwrap_err();
-    assert!(error.to_string().contains("access_key_secret is missing"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("mode ecs_ram_role is not supported yet"),
+        "{error}"
+    );
+    let error = resolve(
+        &Environment::with_home(home_with(true, None).path()),
+        Some("nosecret"),
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("access_key_secret is missing"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -119,7 +143,9 @@ fn ini_file_after_the_cli_config() {
         assert_eq!(found.access_key_id, "ini-id", "{name}");
         assert_eq!(found.access_key_secret.expose(), "ini-secret");
         assert_eq!(found.region_id.as_deref(), Some("cn-qingdao"));
-        assert!(matches!(&found.source, CredentialSource::CredentialsFile { profile, .. } if profile == "default"));
+        assert!(
+            matches!(&found.source, CredentialSource::CredentialsFile { profile, .. } if profile == "default")
+        );
     }
     // A profile missing from config.json is looked up in the INI file.
     let home = home_with(true, Some("credentials"));
@@ -128,11 +154,17 @@ fn ini_file_after_the_cli_config() {
     // ALIBABA_CLOUD_CREDENTIALS_FILE points anywhere; it must exist.
     let elsewhere = tempfile::tempdir().unwrap();
     write(elsewhere.path(), "my.ini", INI);
-    let env = Environment::with_home("/nonexistent")
-        .var("ALIBABA_CLOUD_CREDENTIALS_FILE", elsewhere.path().join("my.ini").to_str().unwrap());
+    let env = Environment::with_home("/nonexistent").var(
+        "ALIBABA_CLOUD_CREDENTIALS_FILE",
+        elsewhere.path().join("my.ini").to_str().unwrap(),
+    );
     assert_eq!(resolve(&env, None).unwrap().access_key_id, "ini-id");
-    let env = Environment::with_home("/nonexistent").var("ALIBABA_CLOUD_CREDENTIALS_FILE", "/nonexistent/x.ini");
-    assert!(matches!(resolve(&env, None), Err(CredentialsError::Unreadable { .. })));
+    let env = Environment::with_home("/nonexistent")
+        .var("ALIBABA_CLOUD_CREDENTIALS_FILE", "/nonexistent/x.ini");
+    assert!(matches!(
+        resolve(&env, None),
+        Err(CredentialsError::Unreadable { .. })
+    ));
     // The CLI config can be switched off, as in the official SDKs.
     let env = Environment::with_home(home.path()).var("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true");
     assert_eq!(resolve(&env, None).unwrap().access_key_id, "ini-id");
@@ -144,12 +176,23 @@ fn nothing_found_and_unknown_profile() {
     let error = resolve(&Environment::with_home(home.path()), None).unwrap_err();
     assert_eq!(error, CredentialsError::NotFound);
     let text = error.to_string();
-    assert!(text.starts_with("no credentials found") && text.contains("aliyun configure"), "{text}");
+    assert!(
+        text.starts_with("no credentials found") && text.contains("aliyun configure"),
+        "{text}"
+    );
     assert!(text.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"));
     let error = resolve(&Environment::with_home(home.path()), Some("ghost")).unwrap_err();
-    assert_eq!(error, CredentialsError::ProfileNotFound { profile: "ghost".into() });
+    assert_eq!(
+        error,
+        CredentialsError::ProfileNotFound {
+            profile: "ghost".into()
+        }
+    );
     write(home.path(), ".aliyun/config.json", "{not json");
-    assert!(matches!(resolve(&Environment::with_home(home.path()), None), Err(CredentialsError::Unreadable { .. })));
+    assert!(matches!(
+        resolve(&Environment::with_home(home.path()), None),
+        Err(CredentialsError::Unreadable { .. })
+    ));
 }
 
 #[test]
@@ -157,7 +200,10 @@ fn secrets_never_show_in_debug() {
     let home = home_with(true, None);
     let found = resolve(&Environment::with_home(home.path()), None).unwrap();
     let debug = format!("{found:?}");
-    assert!(!debug.contains("cli-sts-secret") && !debug.contains("cli-token"), "{debug}");
+    assert!(
+        !debug.contains("cli-sts-secret") && !debug.contains("cli-token"),
+        "{debug}"
+    );
     assert!(debug.contains("***"));
 }
 
@@ -165,15 +211,31 @@ fn secrets_never_show_in_debug() {
 fn endpoint_rules() {
     let env = Environment::with_home("/nonexistent");
     let default = Endpoint::resolve(None, &env).unwrap();
-    assert_eq!((default.base(), default.host()), ("https://eci.aliyuncs.com", "eci.aliyuncs.com"));
+    assert_eq!(
+        (default.base(), default.host()),
+        ("https://eci.aliyuncs.com", "eci.aliyuncs.com")
+    );
     let bare = Endpoint::resolve(Some("eci-vpc.cn-hangzhou.aliyuncs.com"), &env).unwrap();
     assert_eq!(bare.base(), "https://eci-vpc.cn-hangzhou.aliyuncs.com");
     let env = env.var("ECI_EXEC_ENDPOINT", "http://127.0.0.1:8080");
     let local = Endpoint::resolve(None, &env).unwrap();
-    assert_eq!((local.base(), local.host()), ("http://127.0.0.1:8080", "127.0.0.1:8080"));
+    assert_eq!(
+        (local.base(), local.host()),
+        ("http://127.0.0.1:8080", "127.0.0.1:8080")
+    );
     // The option wins over the variable.
-    assert_eq!(Endpoint::resolve(Some("eci.cn-hangzhou.aliyuncs.com"), &env).unwrap().host(), "eci.cn-hangzhou.aliyuncs.com");
-    for ok in ["http://localhost:9", "http://127.1.2.3", "http://[::1]:8080", "https://eci.aliyuncs.com:443/"] {
+    assert_eq!(
+        Endpoint::resolve(Some("eci.cn-hangzhou.aliyuncs.com"), &env)
+            .unwrap()
+            .host(),
+        "eci.cn-hangzhou.aliyuncs.com"
+    );
+    for ok in [
+        "http://localhost:9",
+        "http://127.1.2.3",
+        "http://[::1]:8080",
+        "https://eci.aliyuncs.com:443/",
+    ] {
         assert!(Endpoint::parse(ok).is_ok(), "{ok}");
     }
     for (bad, why) in [

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use eci_exec_lsp::remote::percent::percent_encode;
 use eci_exec_lsp::remote::{
-    ClientOptions, CredentialSource, Credentials, EciClient, Endpoint, ExecRequest, RetryPolicy, Secret,
-    SignatureVersion, Timeouts,
+    ClientOptions, CredentialSource, Credentials, EciClient, Endpoint, ExecRequest, RetryPolicy,
+    Secret, SignatureVersion, Timeouts,
 };
 use fake_eci::{FakeConfig, FakeEci, FakeKey, Fault, TEST_KEY_ID};
 
@@ -40,8 +40,16 @@ fn client(fake: &FakeEci, version: SignatureVersion, secret: &str, token: &str) 
     };
     let options = ClientOptions {
         signature_version: version,
-        timeouts: Timeouts { connect: Duration::from_secs(1), attempt: Duration::from_millis(300), call: Duration::from_secs(5) },
-        retry: RetryPolicy { max_attempts: 2, base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20) },
+        timeouts: Timeouts {
+            connect: Duration::from_secs(1),
+            attempt: Duration::from_millis(300),
+            call: Duration::from_secs(5),
+        },
+        retry: RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+        },
         ..ClientOptions::default()
     };
     EciClient::from_parts(credentials, Endpoint::parse(&fake.url()).unwrap(), &options).unwrap()
@@ -59,7 +67,12 @@ async fn secrets_appear_nowhere() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let keys = vec![FakeKey::new(TEST_KEY_ID, SECRET).with_token(TOKEN)];
-    let fake = FakeEci::start(FakeConfig { keys, ..FakeConfig::default() }).await.unwrap();
+    let fake = FakeEci::start(FakeConfig {
+        keys,
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
     let mut seen = Vec::new();
     let exec = ExecRequest {
         region_id: "cn-hangzhou".into(),
@@ -77,13 +90,18 @@ async fn secrets_appear_nowhere() {
         assert!(good.exec_container_command(&exec).await.is_ok());
         for fault in [
             Fault::error(503, "ServiceUnavailable").times(2),
-            Fault::error(400, "Throttling.User").times(2).retry_after_ms(10),
+            Fault::error(400, "Throttling.User")
+                .times(2)
+                .retry_after_ms(10),
             Fault::drop_connection().times(2),
             Fault::malformed_json().times(1),
             Fault::delay(1_000).times(2),
         ] {
             fake.add_fault(fault);
-            let error = good.describe_container_groups("cn-hangzhou", &[]).await.unwrap_err();
+            let error = good
+                .describe_container_groups("cn-hangzhou", &[])
+                .await
+                .unwrap_err();
             seen.push(format!("{error} {error:?}"));
             fake.reset();
         }
@@ -94,11 +112,26 @@ async fn secrets_appear_nowhere() {
         }
     }
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("retrying") && logs.contains("ECI API error"), "the test must see the client's logs:\n{logs}");
+    assert!(
+        logs.contains("retrying") && logs.contains("ECI API error"),
+        "the test must see the client's logs:\n{logs}"
+    );
     seen.push(logs);
     let everything = seen.join("\n");
-    assert!(everything.contains("SignatureDoesNotMatch") && everything.contains("InvalidSecurityToken"));
-    for needle in [SECRET, WRONG_SECRET, TOKEN, &percent_encode(TOKEN), &percent_encode(&percent_encode(TOKEN)), "CAIS8QF1q6Ft5B2yfSjIr5bXL"] {
-        assert!(!everything.contains(needle), "found {needle} in:\n{everything}");
+    assert!(
+        everything.contains("SignatureDoesNotMatch") && everything.contains("InvalidSecurityToken")
+    );
+    for needle in [
+        SECRET,
+        WRONG_SECRET,
+        TOKEN,
+        &percent_encode(TOKEN),
+        &percent_encode(&percent_encode(TOKEN)),
+        "CAIS8QF1q6Ft5B2yfSjIr5bXL",
+    ] {
+        assert!(
+            !everything.contains(needle),
+            "found {needle} in:\n{everything}"
+        );
     }
 }

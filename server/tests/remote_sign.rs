@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use eci_exec_lsp::remote::{Credentials, CredentialSource, Secret, sign_v2, sign_v3};
+use eci_exec_lsp::remote::{CredentialSource, Credentials, Secret, sign_v2, sign_v3};
 use serde_json::Value;
 
 fn vectors(name: &str) -> Vec<Value> {
@@ -23,7 +23,9 @@ fn string_map(value: &Value) -> BTreeMap<String, String> {
 }
 
 fn text<'a>(vector: &'a Value, key: &str) -> &'a str {
-    vector[key].as_str().unwrap_or_else(|| panic!("{key} missing in {}", vector["name"]))
+    vector[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {}", vector["name"]))
 }
 
 #[test]
@@ -44,7 +46,11 @@ fn every_v2_vector() {
         }
         let params = string_map(&vector["params"]);
         let method = text(&vector, "method");
-        assert_eq!(sign_v2::canonical_query(&params), text(&vector, "canonical_query_string"), "{name}");
+        assert_eq!(
+            sign_v2::canonical_query(&params),
+            text(&vector, "canonical_query_string"),
+            "{name}"
+        );
         let to_sign = sign_v2::string_to_sign(method, &params);
         assert_eq!(to_sign, text(&vector, "string_to_sign"), "{name}");
         if let Some(secret) = vector["access_key_secret"].as_str() {
@@ -58,7 +64,11 @@ fn every_v2_vector() {
             let sent = url.rsplit_once("Signature=").unwrap().1;
             let secret = "EciLspTestSecret0000000000000A";
             let signature = sign_v2::signature(secret, &to_sign);
-            assert_eq!(eci_exec_lsp::remote::percent::percent_encode(&signature), sent, "{name}");
+            assert_eq!(
+                eci_exec_lsp::remote::percent::percent_encode(&signature),
+                sent,
+                "{name}"
+            );
         }
         checked += 1;
     }
@@ -94,12 +104,26 @@ fn v2_request_matches_vector_v2() {
         "POST",
         "ExecContainerCommand",
         &business,
-        &test_credentials("LTAI5tEciLspTestKey0001", "EciLspTestSecret0000000000000A", None),
+        &test_credentials(
+            "LTAI5tEciLspTestKey0001",
+            "EciLspTestSecret0000000000000A",
+            None,
+        ),
         "2024-06-01T12:00:00Z",
         "c0ffee00-1111-4222-8333-444455556666",
     );
-    assert!(signed.query.ends_with("&Signature=5aY%2BKCnnaJIt102klY3ktG4KvIg%3D"), "{}", signed.query);
-    assert!(signed.string_to_sign.starts_with("POST&%2F&AccessKeyId%3DLTAI5tEciLspTestKey0001%26"));
+    assert!(
+        signed
+            .query
+            .ends_with("&Signature=5aY%2BKCnnaJIt102klY3ktG4KvIg%3D"),
+        "{}",
+        signed.query
+    );
+    assert!(
+        signed
+            .string_to_sign
+            .starts_with("POST&%2F&AccessKeyId%3DLTAI5tEciLspTestKey0001%26")
+    );
 }
 
 #[test]
@@ -116,8 +140,15 @@ fn every_v3_vector() {
             .collect();
         let body = text(vector, "body");
         let hashed_payload = text(vector, "hashed_payload");
-        if vector["note"].as_str().is_none_or(|n| !n.contains("literal input")) {
-            assert_eq!(sign_v3::sha256_hex(body.as_bytes()), hashed_payload, "{name}");
+        if vector["note"]
+            .as_str()
+            .is_none_or(|n| !n.contains("literal input"))
+        {
+            assert_eq!(
+                sign_v3::sha256_hex(body.as_bytes()),
+                hashed_payload,
+                "{name}"
+            );
         }
         let input = sign_v3::CanonicalInput {
             method: text(vector, "method"),
@@ -127,12 +158,32 @@ fn every_v3_vector() {
             hashed_payload,
         };
         let signed = sign_v3::sign(&input, text(vector, "access_key_secret"));
-        assert_eq!(sign_v3::canonical_query(&query), text(vector, "canonical_query_string"), "{name}");
-        assert_eq!(signed.signed_headers, text(vector, "signed_headers"), "{name}");
-        assert_eq!(signed.canonical_request, text(vector, "canonical_request"), "{name}");
-        assert_eq!(signed.string_to_sign, text(vector, "string_to_sign"), "{name}");
+        assert_eq!(
+            sign_v3::canonical_query(&query),
+            text(vector, "canonical_query_string"),
+            "{name}"
+        );
+        assert_eq!(
+            signed.signed_headers,
+            text(vector, "signed_headers"),
+            "{name}"
+        );
+        assert_eq!(
+            signed.canonical_request,
+            text(vector, "canonical_request"),
+            "{name}"
+        );
+        assert_eq!(
+            signed.string_to_sign,
+            text(vector, "string_to_sign"),
+            "{name}"
+        );
         assert_eq!(signed.signature, text(vector, "signature"), "{name}");
-        assert_eq!(signed.authorization(text(vector, "access_key_id")), text(vector, "authorization"), "{name}");
+        assert_eq!(
+            signed.authorization(text(vector, "access_key_id")),
+            text(vector, "authorization"),
+            "{name}"
+        );
     }
     assert_eq!(all.len(), 10);
 }
@@ -156,7 +207,11 @@ fn v3_request_matches_vector_v3_7() {
         "2024-06-01T12:00:00Z",
         "c0ffee00-1111-4222-8333-444455556666",
     );
-    let authorization = signed.headers.iter().find(|(n, _)| n == "authorization").unwrap();
+    let authorization = signed
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .unwrap();
     assert_eq!(authorization.1, text(&vector, "authorization"));
     assert_eq!(signed.query, text(&vector, "canonical_query_string"));
 }

@@ -22,8 +22,14 @@ pub fn instances(api: &ApiArgs, region: Option<&str>) -> ExitCode {
         Err(error @ SetupError::Credentials(_)) => return fail(&error.to_string(), 1),
         Err(error) => return fail(&error.to_string(), 2),
     };
-    let region = region.or(client.default_region()).unwrap_or(FALLBACK_REGION).to_owned();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let region = region
+        .or(client.default_region())
+        .unwrap_or(FALLBACK_REGION)
+        .to_owned();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => return fail(&format!("cannot start the async runtime: {error}"), 1),
     };
@@ -49,7 +55,13 @@ fn render(region: &str, groups: &[ContainerGroup]) -> String {
     if groups.is_empty() {
         return format!("No container groups in {region}.\n");
     }
-    let or_dash = |text: &str| if text.is_empty() { "-".to_owned() } else { text.to_owned() };
+    let or_dash = |text: &str| {
+        if text.is_empty() {
+            "-".to_owned()
+        } else {
+            text.to_owned()
+        }
+    };
     let rows: Vec<[String; 5]> = groups
         .iter()
         .map(|group| {
@@ -74,11 +86,19 @@ fn render(region: &str, groups: &[ContainerGroup]) -> String {
         }
     }
     let line = |cells: &[String; 5]| {
-        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         format!("{}\n", padded.join("  ").trim_end())
     };
     let plural = if groups.len() == 1 { "" } else { "s" };
-    let mut out = format!("{} container group{plural} in {region}\n\n{}", groups.len(), line(&header));
+    let mut out = format!(
+        "{} container group{plural} in {region}\n\n{}",
+        groups.len(),
+        line(&header)
+    );
     for (group, row) in groups.iter().zip(&rows) {
         out.push_str(&line(row));
         for container in &group.containers {
@@ -90,7 +110,10 @@ fn render(region: &str, groups: &[ContainerGroup]) -> String {
                 state.push_str(&format!(", {} restarts", container.restart_count));
             }
             let image = or_dash(&container.image);
-            out.push_str(&format!("    └ {}  {image}  ({state})\n", or_dash(&container.name)));
+            out.push_str(&format!(
+                "    └ {}  {image}  ({state})\n",
+                or_dash(&container.name)
+            ));
         }
     }
     out
@@ -115,7 +138,10 @@ mod tests {
                 image: "nginx:1".into(),
                 ready: true,
                 restart_count: 2,
-                current_state: ContainerState { state: "Running".into(), ..Default::default() },
+                current_state: ContainerState {
+                    state: "Running".into(),
+                    ..Default::default()
+                },
             }],
             ..Default::default()
         };

@@ -12,7 +12,9 @@ use super::endpoint::{Endpoint, EndpointError};
 use super::error::{self, ApiError};
 use super::retry::{self, CallKind, RetryPolicy};
 use super::timestamp::format_utc;
-use super::types::{ContainerGroup, ContainerGroupsPage, ExecRequest, ExecResponse, Region, RegionsPage};
+use super::types::{
+    ContainerGroup, ContainerGroupsPage, ExecRequest, ExecResponse, Region, RegionsPage,
+};
 use super::{sign_v2, sign_v3};
 
 /// The API allows at most 20 ids per `DescribeContainerGroups` call and 20 groups per page.
@@ -55,7 +57,11 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self { connect: Duration::from_secs(5), attempt: Duration::from_secs(30), call: Duration::from_secs(60) }
+        Self {
+            connect: Duration::from_secs(5),
+            attempt: Duration::from_secs(30),
+            call: Duration::from_secs(60),
+        }
     }
 }
 
@@ -151,8 +157,12 @@ impl EciClient {
     }
 
     /// A client from the options, reading credentials and `ECI_EXEC_ENDPOINT` from `env`.
-    pub fn with_environment(options: &ClientOptions, env: &Environment) -> Result<Self, SetupError> {
-        let endpoint = Endpoint::resolve(options.endpoint.as_deref(), env).map_err(SetupError::Endpoint)?;
+    pub fn with_environment(
+        options: &ClientOptions,
+        env: &Environment,
+    ) -> Result<Self, SetupError> {
+        let endpoint =
+            Endpoint::resolve(options.endpoint.as_deref(), env).map_err(SetupError::Endpoint)?;
         let credentials = super::credentials::resolve(env, options.profile.as_deref())
             .map_err(SetupError::Credentials)?;
         Self::from_parts(credentials, endpoint, options)
@@ -175,7 +185,9 @@ impl EciClient {
             // Loopback: an HTTP_PROXY set for the outside world must not catch it.
             builder = builder.no_proxy();
         }
-        let http = builder.build().map_err(|e| SetupError::Http(e.without_url().to_string()))?;
+        let http = builder
+            .build()
+            .map_err(|e| SetupError::Http(e.without_url().to_string()))?;
         let inner = Inner {
             http,
             endpoint,
@@ -184,7 +196,9 @@ impl EciClient {
             timeouts: options.timeouts.clone(),
             retry: options.retry.clone(),
         };
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The endpoint calls go to.
@@ -212,7 +226,9 @@ impl EciClient {
         let batches: Vec<Option<String>> = if ids.is_empty() {
             vec![None]
         } else {
-            ids.chunks(PAGE_LIMIT).map(|chunk| Some(json_string_array(chunk))).collect()
+            ids.chunks(PAGE_LIMIT)
+                .map(|chunk| Some(json_string_array(chunk)))
+                .collect()
         };
         let mut groups = Vec::new();
         for batch in batches {
@@ -225,8 +241,9 @@ impl EciClient {
                 if !token.is_empty() {
                     params.insert("NextToken".to_owned(), token.clone());
                 }
-                let page: ContainerGroupsPage =
-                    self.call("DescribeContainerGroups", CallKind::Read, &params).await?;
+                let page: ContainerGroupsPage = self
+                    .call("DescribeContainerGroups", CallKind::Read, &params)
+                    .await?;
                 groups.extend(page.container_groups);
                 // An empty token ends the list; the same token again would loop forever.
                 if page.next_token.is_empty() || page.next_token == token {
@@ -240,14 +257,21 @@ impl EciClient {
 
     /// The regions where ECI is offered.
     pub async fn describe_regions(&self, region: Option<&str>) -> Result<Vec<Region>, ApiError> {
-        let params = region.map(|r| params(&[("RegionId", r)])).unwrap_or_default();
-        let page: RegionsPage = self.call("DescribeRegions", CallKind::Read, &params).await?;
+        let params = region
+            .map(|r| params(&[("RegionId", r)]))
+            .unwrap_or_default();
+        let page: RegionsPage = self
+            .call("DescribeRegions", CallKind::Read, &params)
+            .await?;
         Ok(page.regions)
     }
 
     /// Runs a command in a container. Retried only when throttled: running it twice is
     /// not safe.
-    pub async fn exec_container_command(&self, request: &ExecRequest) -> Result<ExecResponse, ApiError> {
+    pub async fn exec_container_command(
+        &self,
+        request: &ExecRequest,
+    ) -> Result<ExecResponse, ApiError> {
         let bool_text = |b: bool| if b { "true" } else { "false" };
         let command = json_string_array(&request.command);
         let params = params(&[
@@ -259,7 +283,8 @@ impl EciClient {
             ("Stdin", bool_text(request.stdin)),
             ("Sync", bool_text(request.sync)),
         ]);
-        self.call("ExecContainerCommand", CallKind::Exec, &params).await
+        self.call("ExecContainerCommand", CallKind::Exec, &params)
+            .await
     }
 
     /// One call: attempts with backoff between them, all within the call timeout.
@@ -275,7 +300,10 @@ impl EciClient {
             loop {
                 match self.attempt(action, params).await {
                     Ok(answer) => return Ok(answer),
-                    Err(error) if failed + 1 < policy.max_attempts && retry::should_retry(kind, &error) => {
+                    Err(error)
+                        if failed + 1 < policy.max_attempts
+                            && retry::should_retry(kind, &error) =>
+                    {
                         failed += 1;
                         let wait = retry::delay(policy, failed, error.retry_after());
                         tracing::debug!(action, failed, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
@@ -288,7 +316,10 @@ impl EciClient {
         let call_timeout = self.inner.timeouts.call;
         match tokio::time::timeout(call_timeout, attempts).await {
             Ok(result) => result,
-            Err(_) => Err(ApiError::Timeout { action: action.to_owned(), after: call_timeout }),
+            Err(_) => Err(ApiError::Timeout {
+                action: action.to_owned(),
+                after: call_timeout,
+            }),
         }
     }
 
@@ -303,13 +334,27 @@ impl EciClient {
         let nonce = uuid::Uuid::new_v4().to_string();
         let (query, headers, string_to_sign) = match inner.signature_version {
             SignatureVersion::V2 => {
-                let signed = sign_v2::sign_rpc("POST", action, params, &inner.credentials, &timestamp, &nonce);
+                let signed = sign_v2::sign_rpc(
+                    "POST",
+                    action,
+                    params,
+                    &inner.credentials,
+                    &timestamp,
+                    &nonce,
+                );
                 (signed.query, Vec::new(), signed.string_to_sign)
             }
             SignatureVersion::V3 => {
                 let host = inner.endpoint.host();
-                let signed =
-                    sign_v3::sign_rpc("POST", action, params, &inner.credentials, host, &timestamp, &nonce);
+                let signed = sign_v3::sign_rpc(
+                    "POST",
+                    action,
+                    params,
+                    &inner.credentials,
+                    host,
+                    &timestamp,
+                    &nonce,
+                );
                 (signed.query, signed.headers, signed.string_to_sign)
             }
         };
@@ -319,7 +364,10 @@ impl EciClient {
             request = request.header(name, value);
         }
         tracing::debug!(action, "calling the ECI API");
-        let response = request.send().await.map_err(|e| self.transport_error(action, e))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_error(action, e))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -327,11 +375,19 @@ impl EciClient {
             .and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok())
             .filter(|ms| *ms > 0)
             .map(Duration::from_millis);
-        let body = response.bytes().await.map_err(|e| self.transport_error(action, e))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(action, e))?;
         tracing::debug!(action, status, bytes = body.len(), "ECI API answered");
         if !(200..300).contains(&status) {
             let error = error::from_error_body(action, status, &body, retry_after, &string_to_sign);
-            tracing::debug!(action, status, code = error.code().unwrap_or(""), "ECI API error");
+            tracing::debug!(
+                action,
+                status,
+                code = error.code().unwrap_or(""),
+                "ECI API error"
+            );
             return Err(error);
         }
         serde_json::from_slice(&body).map_err(|e| ApiError::MalformedResponse {
@@ -344,7 +400,10 @@ impl EciClient {
     /// A reqwest error without its URL (the query holds the signature and the STS token).
     fn transport_error(&self, action: &str, error: reqwest::Error) -> ApiError {
         if error.is_timeout() {
-            return ApiError::Timeout { action: action.to_owned(), after: self.inner.timeouts.attempt };
+            return ApiError::Timeout {
+                action: action.to_owned(),
+                after: self.inner.timeouts.attempt,
+            };
         }
         let error = error.without_url();
         // Walk the causes: reqwest's own text ("error sending request") says little.
@@ -355,7 +414,11 @@ impl EciClient {
             cause = inner.source();
         }
         let endpoint = self.inner.endpoint.base().to_owned();
-        ApiError::Network { action: action.to_owned(), endpoint, detail }
+        ApiError::Network {
+            action: action.to_owned(),
+            endpoint,
+            detail,
+        }
     }
 }
 
@@ -367,7 +430,10 @@ pub fn install_tls_provider() {
 }
 
 fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
 }
 
 /// A JSON array of strings, compact, as the API wants `Command` and `ContainerGroupIds`.

@@ -77,11 +77,18 @@ pub enum CredentialsError {
     /// Nothing anywhere in the chain.
     NotFound,
     /// The chosen profile needs a role, instance metadata or similar.
-    UnsupportedMode { path: PathBuf, profile: String, mode: String },
+    UnsupportedMode {
+        path: PathBuf,
+        profile: String,
+        mode: String,
+    },
     /// A profile was asked for by name and no file has it.
     ProfileNotFound { profile: String },
     /// A source is present but lacks a field (e.g. the secret).
-    Incomplete { source: String, missing: &'static str },
+    Incomplete {
+        source: String,
+        missing: &'static str,
+    },
     /// A file exists but cannot be read or parsed.
     Unreadable { path: PathBuf, reason: String },
 }
@@ -94,7 +101,11 @@ impl fmt::Display for CredentialsError {
                  ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), \
                  or run `aliyun configure` to create an AK profile in ~/.aliyun/config.json",
             ),
-            Self::UnsupportedMode { path, profile, mode } => write!(
+            Self::UnsupportedMode {
+                path,
+                profile,
+                mode,
+            } => write!(
                 f,
                 "profile '{profile}' in {}: mode {mode} is not supported yet; \
                  use an AK or StsToken profile",
@@ -106,7 +117,11 @@ impl fmt::Display for CredentialsError {
             ),
             Self::Incomplete { source, missing } => write!(f, "{source}: {missing} is missing"),
             Self::Unreadable { path, reason } => {
-                write!(f, "cannot read credentials from {}: {reason}", path.display())
+                write!(
+                    f,
+                    "cannot read credentials from {}: {reason}",
+                    path.display()
+                )
             }
         }
     }
@@ -142,12 +157,18 @@ impl Environment {
             .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
             .collect();
         let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
-        Self { vars, home: home.map(PathBuf::from) }
+        Self {
+            vars,
+            home: home.map(PathBuf::from),
+        }
     }
 
     /// An empty environment with `home` as the home folder.
     pub fn with_home(home: impl Into<PathBuf>) -> Self {
-        Self { vars: HashMap::new(), home: Some(home.into()) }
+        Self {
+            vars: HashMap::new(),
+            home: Some(home.into()),
+        }
     }
 
     /// Sets a variable (builder style).
@@ -158,7 +179,10 @@ impl Environment {
 
     /// A variable's value; an empty one counts as unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|value| !value.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
     }
 
     fn home_path(&self, relative: &str) -> Option<PathBuf> {
@@ -172,7 +196,10 @@ impl Environment {
 /// `current` (or `default` for the INI file).
 pub fn resolve(env: &Environment, profile: Option<&str>) -> Result<Credentials, CredentialsError> {
     let region_env = env.get("ALIBABA_CLOUD_REGION_ID").map(str::to_owned);
-    match (env.get("ALIBABA_CLOUD_ACCESS_KEY_ID"), env.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")) {
+    match (
+        env.get("ALIBABA_CLOUD_ACCESS_KEY_ID"),
+        env.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+    ) {
         (Some(id), Some(secret)) => {
             return Ok(Credentials {
                 access_key_id: id.to_owned(),
@@ -186,9 +213,14 @@ pub fn resolve(env: &Environment, profile: Option<&str>) -> Result<Credentials, 
         (None, Some(_)) => return Err(incomplete_env("ALIBABA_CLOUD_ACCESS_KEY_ID")),
         (None, None) => {}
     }
-    let named = profile.filter(|p| !p.is_empty()).or_else(|| env.get("ALIBABA_CLOUD_PROFILE"));
+    let named = profile
+        .filter(|p| !p.is_empty())
+        .or_else(|| env.get("ALIBABA_CLOUD_PROFILE"));
     let cli_disabled = env.get("ALIBABA_CLOUD_CLI_PROFILE_DISABLED") == Some("true");
-    if let Some(path) = env.home_path(".aliyun/config.json").filter(|_| !cli_disabled) {
+    if let Some(path) = env
+        .home_path(".aliyun/config.json")
+        .filter(|_| !cli_disabled)
+    {
         if let Some(found) = from_cli_config(&path, named)? {
             return Ok(with_region(found, region_env));
         }
@@ -199,13 +231,18 @@ pub fn resolve(env: &Environment, profile: Option<&str>) -> Result<Credentials, 
         }
     }
     match named {
-        Some(profile) => Err(CredentialsError::ProfileNotFound { profile: profile.to_owned() }),
+        Some(profile) => Err(CredentialsError::ProfileNotFound {
+            profile: profile.to_owned(),
+        }),
         None => Err(CredentialsError::NotFound),
     }
 }
 
 fn incomplete_env(missing: &'static str) -> CredentialsError {
-    CredentialsError::Incomplete { source: "environment variables".to_owned(), missing }
+    CredentialsError::Incomplete {
+        source: "environment variables".to_owned(),
+        missing,
+    }
 }
 
 fn with_region(mut credentials: Credentials, region_env: Option<String>) -> Credentials {
@@ -222,7 +259,10 @@ fn read(path: &Path) -> Result<Option<String>, CredentialsError> {
 }
 
 fn unreadable(path: &Path, reason: String) -> CredentialsError {
-    CredentialsError::Unreadable { path: path.to_owned(), reason }
+    CredentialsError::Unreadable {
+        path: path.to_owned(),
+        reason,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -245,20 +285,36 @@ struct CliProfile {
 
 /// The named profile (else `current`) of the CLI config; `None` when the file or the
 /// profile is absent, so the chain goes on to the INI file.
-fn from_cli_config(path: &Path, named: Option<&str>) -> Result<Option<Credentials>, CredentialsError> {
-    let Some(text) = read(path)? else { return Ok(None) };
+fn from_cli_config(
+    path: &Path,
+    named: Option<&str>,
+) -> Result<Option<Credentials>, CredentialsError> {
+    let Some(text) = read(path)? else {
+        return Ok(None);
+    };
     // serde_json's message names a line and column, never the content.
-    let config: CliConfig = serde_json::from_str(&text).map_err(|e| unreadable(path, e.to_string()))?;
-    let wanted = named.unwrap_or(if config.current.is_empty() { "default" } else { &config.current });
+    let config: CliConfig =
+        serde_json::from_str(&text).map_err(|e| unreadable(path, e.to_string()))?;
+    let wanted = named.unwrap_or(if config.current.is_empty() {
+        "default"
+    } else {
+        &config.current
+    });
     let Some(profile) = config.profiles.into_iter().find(|p| p.name == wanted) else {
         return Ok(None);
     };
-    let source = CredentialSource::CliProfile { path: path.to_owned(), profile: wanted.to_owned() };
+    let source = CredentialSource::CliProfile {
+        path: path.to_owned(),
+        profile: wanted.to_owned(),
+    };
     let describe = || format!("profile '{wanted}' in {}", path.display());
     let security_token = match profile.mode.as_str() {
         "AK" | "" => None,
         "StsToken" if profile.sts_token.is_empty() => {
-            return Err(CredentialsError::Incomplete { source: describe(), missing: "sts_token" });
+            return Err(CredentialsError::Incomplete {
+                source: describe(),
+                missing: "sts_token",
+            });
         }
         "StsToken" => Some(Secret::new(profile.sts_token)),
         other => {
@@ -285,10 +341,16 @@ fn key_pair(
     secret: String,
 ) -> Result<(String, Secret), CredentialsError> {
     if id.is_empty() {
-        return Err(CredentialsError::Incomplete { source: describe(), missing: "access_key_id" });
+        return Err(CredentialsError::Incomplete {
+            source: describe(),
+            missing: "access_key_id",
+        });
     }
     if secret.is_empty() {
-        return Err(CredentialsError::Incomplete { source: describe(), missing: "access_key_secret" });
+        return Err(CredentialsError::Incomplete {
+            source: describe(),
+            missing: "access_key_secret",
+        });
     }
     Ok((id, Secret::new(secret)))
 }
@@ -305,15 +367,24 @@ fn ini_path(env: &Environment) -> Result<Option<PathBuf>, CredentialsError> {
         return Ok(Some(path));
     }
     let candidates = [".alibabacloud/credentials", ".alibabacloud/credentials.ini"];
-    Ok(candidates.iter().filter_map(|c| env.home_path(c)).find(|p| p.is_file()))
+    Ok(candidates
+        .iter()
+        .filter_map(|c| env.home_path(c))
+        .find(|p| p.is_file()))
 }
 
 /// The section `profile` of the INI file; `None` when there is no such section.
 fn from_ini(path: &Path, profile: &str) -> Result<Option<Credentials>, CredentialsError> {
-    let Some(text) = read(path)? else { return Ok(None) };
-    let Some(mut section) = ini_section(&text, profile) else { return Ok(None) };
+    let Some(text) = read(path)? else {
+        return Ok(None);
+    };
+    let Some(mut section) = ini_section(&text, profile) else {
+        return Ok(None);
+    };
     let describe = || format!("profile '{profile}' in {}", path.display());
-    let kind = section.remove("type").unwrap_or_else(|| "access_key".to_owned());
+    let kind = section
+        .remove("type")
+        .unwrap_or_else(|| "access_key".to_owned());
     if kind != "access_key" {
         return Err(CredentialsError::UnsupportedMode {
             path: path.to_owned(),
@@ -322,14 +393,21 @@ fn from_ini(path: &Path, profile: &str) -> Result<Option<Credentials>, Credentia
         });
     }
     let mut take = |key: &str| section.remove(key).unwrap_or_default();
-    let (id, secret, region) = (take("access_key_id"), take("access_key_secret"), take("region_id"));
+    let (id, secret, region) = (
+        take("access_key_id"),
+        take("access_key_secret"),
+        take("region_id"),
+    );
     let key = key_pair(&describe, id, secret)?;
     Ok(Some(Credentials {
         access_key_id: key.0,
         access_key_secret: key.1,
         security_token: None,
         region_id: Some(region).filter(|r| !r.is_empty()),
-        source: CredentialSource::CredentialsFile { path: path.to_owned(), profile: profile.to_owned() },
+        source: CredentialSource::CredentialsFile {
+            path: path.to_owned(),
+            profile: profile.to_owned(),
+        },
     }))
 }
 

@@ -38,10 +38,16 @@ impl Endpoint {
     /// Checks `text`: a bare host gets `https://`; `http://` is allowed only for
     /// 127.0.0.0/8, ::1 and localhost; no path, query or user info.
     pub fn parse(text: &str) -> Result<Self, EndpointError> {
-        let refuse = |reason: &str| EndpointError { endpoint: text.to_owned(), reason: reason.to_owned() };
+        let refuse = |reason: &str| EndpointError {
+            endpoint: text.to_owned(),
+            reason: reason.to_owned(),
+        };
         let trimmed = text.trim();
-        let with_scheme =
-            if trimmed.contains("://") { trimmed.to_owned() } else { format!("https://{trimmed}") };
+        let with_scheme = if trimmed.contains("://") {
+            trimmed.to_owned()
+        } else {
+            format!("https://{trimmed}")
+        };
         let url = Url::parse(&with_scheme).map_err(|e| refuse(&e.to_string()))?;
         let host_str = url.host_str().ok_or_else(|| refuse("it has no host"))?;
         if !url.username().is_empty() || url.password().is_some() {
@@ -57,7 +63,9 @@ impl Endpoint {
                 let loopback = bare.eq_ignore_ascii_case("localhost")
                     || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
                 if !loopback {
-                    return Err(refuse("plain http is allowed only for a loopback host; use https"));
+                    return Err(refuse(
+                        "plain http is allowed only for a loopback host; use https",
+                    ));
                 }
             }
             _ => return Err(refuse("the scheme must be https (or http on loopback)")),
@@ -67,14 +75,21 @@ impl Endpoint {
             Some(port) => format!("{host_str}:{port}"),
             None => host_str.to_owned(),
         };
-        Ok(Self { base: format!("{}://{host}", url.scheme()), host })
+        Ok(Self {
+            base: format!("{}://{host}", url.scheme()),
+            host,
+        })
     }
 
     /// The endpoint option if given, else `ECI_EXEC_ENDPOINT`, else the default.
     /// Never read from a workspace file: a cloned repository must not redirect keys.
     pub fn resolve(option: Option<&str>, env: &Environment) -> Result<Self, EndpointError> {
         let chosen = option.map(str::trim).filter(|o| !o.is_empty());
-        Self::parse(chosen.or_else(|| env.get("ECI_EXEC_ENDPOINT")).unwrap_or(DEFAULT_ENDPOINT))
+        Self::parse(
+            chosen
+                .or_else(|| env.get("ECI_EXEC_ENDPOINT"))
+                .unwrap_or(DEFAULT_ENDPOINT),
+        )
     }
 
     /// `scheme://host[:port]`, without a trailing slash.

@@ -47,9 +47,17 @@ pub enum ApiError {
     /// A non-success HTTP status whose body is not an API error (a proxy, a gateway).
     HttpStatus { action: String, status: u16 },
     /// A success status with a body that is not the expected JSON.
-    MalformedResponse { action: String, status: u16, detail: String },
+    MalformedResponse {
+        action: String,
+        status: u16,
+        detail: String,
+    },
     /// The endpoint could not be reached, or the connection broke.
-    Network { action: String, endpoint: String, detail: String },
+    Network {
+        action: String,
+        endpoint: String,
+        detail: String,
+    },
     /// No answer in time.
     Timeout { action: String, after: Duration },
 }
@@ -73,7 +81,8 @@ impl ApiError {
 
     /// A `Throttling*` code (flow control).
     pub fn is_throttling(&self) -> bool {
-        self.code().is_some_and(|code| code.starts_with("Throttling"))
+        self.code()
+            .is_some_and(|code| code.starts_with("Throttling"))
     }
 
     /// The delay the server asked for with `x-acs-retry-after`.
@@ -92,15 +101,26 @@ impl ApiError {
                 "{action} failed: HTTP {status} with a body that is not an API error \
                  (a proxy or gateway in the way?)"
             ),
-            Self::MalformedResponse { action, status, detail } => format!(
+            Self::MalformedResponse {
+                action,
+                status,
+                detail,
+            } => format!(
                 "{action} failed: the API answered HTTP {status} with a body that is not the \
                  expected JSON ({detail})"
             ),
-            Self::Network { action, endpoint, detail } => {
+            Self::Network {
+                action,
+                endpoint,
+                detail,
+            } => {
                 format!("{action} failed: cannot talk to {endpoint}: {detail}")
             }
             Self::Timeout { action, after } => {
-                format!("{action} failed: no answer within {:.1} s", after.as_secs_f64())
+                format!(
+                    "{action} failed: no answer within {:.1} s",
+                    after.as_secs_f64()
+                )
             }
         }
     }
@@ -195,22 +215,32 @@ pub(crate) fn from_error_body(
 ) -> ApiError {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     let Some(parsed) = parsed.filter(|b| !b.code.is_empty()) else {
-        return ApiError::HttpStatus { action: action.to_owned(), status };
+        return ApiError::HttpStatus {
+            action: action.to_owned(),
+            status,
+        };
     };
     // The server's string to sign holds every parameter, the STS token too: compare it,
     // then drop it from the message.
     let (message, server_string) = match parsed.message.find(STRING_TO_SIGN_MARKER) {
         Some(at) => {
-            let before = parsed.message[..at].trim_end().trim_end_matches("server").trim_end();
-            (before.to_owned(), Some(&parsed.message[at + STRING_TO_SIGN_MARKER.len()..]))
+            let before = parsed.message[..at]
+                .trim_end()
+                .trim_end_matches("server")
+                .trim_end();
+            (
+                before.to_owned(),
+                Some(&parsed.message[at + STRING_TO_SIGN_MARKER.len()..]),
+            )
         }
         None => (parsed.message.clone(), None),
     };
-    let signature_diagnosis = (parsed.code == "SignatureDoesNotMatch").then(|| match server_string {
-        Some(theirs) if theirs.trim() == our_string_to_sign => SignatureDiagnosis::WrongSecret,
-        Some(_) => SignatureDiagnosis::CanonicalMismatch,
-        None => SignatureDiagnosis::Unknown,
-    });
+    let signature_diagnosis =
+        (parsed.code == "SignatureDoesNotMatch").then(|| match server_string {
+            Some(theirs) if theirs.trim() == our_string_to_sign => SignatureDiagnosis::WrongSecret,
+            Some(_) => SignatureDiagnosis::CanonicalMismatch,
+            None => SignatureDiagnosis::Unknown,
+        });
     ApiError::Service(ServiceError {
         action: action.to_owned(),
         status,
@@ -232,7 +262,13 @@ mod tests {
             "Code": "SignatureDoesNotMatch", "RequestId": "R1",
             "Message": format!("Specified signature is not matched with our calculation. server string to sign is:{theirs}"),
         });
-        from_error_body("DescribeRegions", 400, body.to_string().as_bytes(), None, ours)
+        from_error_body(
+            "DescribeRegions",
+            400,
+            body.to_string().as_bytes(),
+            None,
+            ours,
+        )
     }
 
     #[test]
@@ -243,15 +279,25 @@ mod tests {
         assert!(!message.contains("secret-token"), "{message}");
         assert!(message.ends_with("calculation. (HTTP 400, RequestId R1). The server signed exactly what we signed, so the AccessKeySecret is wrong for this AccessKeyId: check the secret in your credentials"), "{message}");
         let other = signature_error("POST&%2F&A%3D1", "POST&%2F&A%3D2");
-        assert!(other.user_message().contains("canonicalized the request differently"));
+        assert!(
+            other
+                .user_message()
+                .contains("canonicalized the request differently")
+        );
     }
 
     #[test]
     fn explains_common_codes() {
         let error = |code: &str| {
             let body = serde_json::json!({"Code": code, "Message": "m", "RequestId": "R"});
-            from_error_body("ExecContainerCommand", 400, body.to_string().as_bytes(), None, "")
-                .user_message()
+            from_error_body(
+                "ExecContainerCommand",
+                400,
+                body.to_string().as_bytes(),
+                None,
+                "",
+            )
+            .user_message()
         };
         assert!(error("InvalidTimeStamp.Expired").contains("more than 15 minutes"));
         assert!(error("InvalidAccessKeyId.NotFound").contains("STS token has expired"));
@@ -259,6 +305,12 @@ mod tests {
         assert!(error("IncorrectStatus").contains("not running"));
         assert!(error("Throttling.User").contains("rate"));
         let plain = from_error_body("DescribeRegions", 502, b"<html>", None, "");
-        assert_eq!(plain, ApiError::HttpStatus { action: "DescribeRegions".into(), status: 502 });
+        assert_eq!(
+            plain,
+            ApiError::HttpStatus {
+                action: "DescribeRegions".into(),
+                status: 502
+            }
+        );
     }
 }

@@ -15,7 +15,9 @@ pub mod sign_v3;
 pub mod timestamp;
 pub mod types;
 
-pub use client::{ClientOptions, EciClient, SetupError, SignatureVersion, Timeouts, install_tls_provider};
+pub use client::{
+    ClientOptions, EciClient, SetupError, SignatureVersion, Timeouts, install_tls_provider,
+};
 pub use credentials::{CredentialSource, Credentials, CredentialsError, Environment, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint, EndpointError};
 pub use error::{ApiError, ServiceError, SignatureDiagnosis};

@@ -17,7 +17,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_attempts: 3, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
@@ -41,7 +45,11 @@ pub(crate) fn should_retry(kind: CallKind, error: &ApiError) -> bool {
         ApiError::Network { .. } | ApiError::Timeout { .. } => true,
         ApiError::HttpStatus { status, .. } => *status >= 500,
         ApiError::Service(service) => {
-            service.status >= 500 || matches!(service.code.as_str(), "ServiceUnavailable" | "InternalError")
+            service.status >= 500
+                || matches!(
+                    service.code.as_str(),
+                    "ServiceUnavailable" | "InternalError"
+                )
         }
         ApiError::MalformedResponse { .. } => false,
     }
@@ -50,12 +58,16 @@ pub(crate) fn should_retry(kind: CallKind, error: &ApiError) -> bool {
 /// The wait after `failed` attempts: exponential with jitter (half to all of it), or the
 /// server's `x-acs-retry-after` when longer; never above `max_delay`.
 pub(crate) fn delay(policy: &RetryPolicy, failed: u32, retry_after: Option<Duration>) -> Duration {
-    let exponential = policy.base_delay.saturating_mul(1 << failed.saturating_sub(1).min(16));
+    let exponential = policy
+        .base_delay
+        .saturating_mul(1 << failed.saturating_sub(1).min(16));
     let capped = exponential.min(policy.max_delay);
     // uuid's v4 generator is already our randomness source; a crate for jitter is not needed.
     let random = (uuid::Uuid::new_v4().as_u128() % 1000) as u32;
     let jittered = capped / 2 + capped / 2 * random / 1000;
-    jittered.max(retry_after.unwrap_or_default()).min(policy.max_delay)
+    jittered
+        .max(retry_after.unwrap_or_default())
+        .min(policy.max_delay)
 }
 
 #[cfg(test)]
@@ -70,7 +82,13 @@ mod tests {
             let full = (policy.base_delay * (1 << (failed - 1))).min(policy.max_delay);
             assert!(wait >= full / 2 && wait <= full, "{failed}: {wait:?}");
         }
-        assert_eq!(delay(&policy, 1, Some(Duration::from_secs(2))), Duration::from_secs(2));
-        assert_eq!(delay(&policy, 1, Some(Duration::from_secs(60))), policy.max_delay);
+        assert_eq!(
+            delay(&policy, 1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            delay(&policy, 1, Some(Duration::from_secs(60))),
+            policy.max_delay
+        );
     }
 }

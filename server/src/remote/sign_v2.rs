@@ -7,9 +7,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
+use super::API_VERSION;
 use super::credentials::Credentials;
 use super::percent::percent_encode;
-use super::API_VERSION;
 
 /// The canonicalized query string: parameters sorted by name (byte order; the map does it),
 /// `encode(name)=encode(value)` joined with `&`. `Signature` itself is never part of it.
@@ -24,7 +24,11 @@ pub fn canonical_query(params: &BTreeMap<String, String>) -> String {
 
 /// `METHOD&%2F&encode(canonical query)`: the canonical string is encoded a second time.
 pub fn string_to_sign(method: &str, params: &BTreeMap<String, String>) -> String {
-    format!("{method}&{}&{}", percent_encode("/"), percent_encode(&canonical_query(params)))
+    format!(
+        "{method}&{}&{}",
+        percent_encode("/"),
+        percent_encode(&canonical_query(params))
+    )
 }
 
 /// Base64 of HMAC-SHA1 keyed with `secret + "&"` over the string to sign.
@@ -80,6 +84,13 @@ pub fn sign_rpc(
     }
     let string_to_sign = string_to_sign(method, &params);
     let signature = signature(credentials.access_key_secret.expose(), &string_to_sign);
-    let query = format!("{}&Signature={}", canonical_query(&params), percent_encode(&signature));
-    SignedV2 { query, string_to_sign }
+    let query = format!(
+        "{}&Signature={}",
+        canonical_query(&params),
+        percent_encode(&signature)
+    );
+    SignedV2 {
+        query,
+        string_to_sign,
+    }
 }

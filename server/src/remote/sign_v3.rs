@@ -73,15 +73,26 @@ pub fn sign(input: &CanonicalInput<'_>, secret: &str) -> V3Signature {
     // Lower-case names, trimmed values; repeated names get their values sorted and joined.
     let mut merged: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (name, value) in input.headers {
-        merged.entry(name.to_ascii_lowercase()).or_default().push(value.trim());
+        merged
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .push(value.trim());
     }
     let mut canonical_headers = String::new();
     for (name, values) in &mut merged {
         values.sort_unstable();
         canonical_headers.push_str(&format!("{name}:{}\n", values.join(",")));
     }
-    let signed_headers = merged.keys().map(String::as_str).collect::<Vec<_>>().join(";");
-    let pathname = if input.pathname.is_empty() { "/" } else { input.pathname };
+    let signed_headers = merged
+        .keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(";");
+    let pathname = if input.pathname.is_empty() {
+        "/"
+    } else {
+        input.pathname
+    };
     let canonical_request = format!(
         "{}\n{pathname}\n{}\n{canonical_headers}\n{signed_headers}\n{}",
         input.method,
@@ -90,10 +101,16 @@ pub fn sign(input: &CanonicalInput<'_>, secret: &str) -> V3Signature {
     );
     let string_to_sign = format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()));
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!());
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!());
     mac.update(string_to_sign.as_bytes());
     let signature = hex::encode(mac.finalize().into_bytes());
-    V3Signature { canonical_request, signed_headers, string_to_sign, signature }
+    V3Signature {
+        canonical_request,
+        signed_headers,
+        string_to_sign,
+        signature,
+    }
 }
 
 /// A signed V3 request: the query to send after `/?`, the headers to send (all signed,
@@ -142,6 +159,13 @@ pub fn sign_rpc(
         },
         credentials.access_key_secret.expose(),
     );
-    headers.push(("authorization".to_owned(), signature.authorization(&credentials.access_key_id)));
-    SignedV3 { query: canonical_query(business), headers, string_to_sign: signature.string_to_sign }
+    headers.push((
+        "authorization".to_owned(),
+        signature.authorization(&credentials.access_key_id),
+    ));
+    SignedV3 {
+        query: canonical_query(business),
+        headers,
+        string_to_sign: signature.string_to_sign,
+    }
 }

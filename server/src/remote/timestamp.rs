@@ -9,7 +9,10 @@ const SECONDS_PER_DAY: u64 = 86_400;
 /// Formats `time` as `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds).
 pub fn format_utc(time: SystemTime) -> String {
     // A clock before 1970 is not a real case; clamp it rather than fail.
-    let seconds = time.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let seconds = time
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
     let (year, month, day) = civil_from_days(seconds / SECONDS_PER_DAY);
     let rest = seconds % SECONDS_PER_DAY;
     format!(
@@ -35,7 +38,11 @@ pub fn parse_utc(text: &str) -> Option<SystemTime> {
     }
     let number = |range: std::ops::Range<usize>| -> Option<u64> {
         let part = text.get(range)?;
-        if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
     };
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
@@ -95,7 +102,12 @@ mod tests {
         let text = format_utc(now);
         let back = parse_utc(&text).unwrap();
         assert!(now.duration_since(back).unwrap() < Duration::from_secs(1));
-        for bad in ["2024-06-01 12:00:00Z", "2024-06-01T12:00:00", "2024-13-01T12:00:00Z", "x"] {
+        for bad in [
+            "2024-06-01 12:00:00Z",
+            "2024-06-01T12:00:00",
+            "2024-13-01T12:00:00Z",
+            "x",
+        ] {
             assert_eq!(parse_utc(bad), None, "{bad}");
         }
     }

@@ -178,7 +178,8 @@ mod tests {
         assert!(!group.containers[0].ready);
         assert_eq!(group.containers[0].restart_count, 3);
         assert_eq!(group.containers[0].current_state.state, "Running");
-        let exec: ExecResponse = serde_json::from_str(r#"{"RequestId":"r","SyncResponse":"hi\n"}"#).unwrap();
+        let exec: ExecResponse =
+            serde_json::from_str(r#"{"RequestId":"r","SyncResponse":"hi\n"}"#).unwrap();
         assert_eq!(exec.sync_response.as_deref(), Some("hi\n"));
         assert_eq!(exec.http_url, None);
     }

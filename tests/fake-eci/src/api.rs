@@ -16,12 +16,20 @@ use crate::state::State;
 const LIMIT: usize = 20;
 
 /// Answers `action`; the caller adds the `RequestId`.
-pub(crate) fn answer(state: &mut State, action: &str, params: &BTreeMap<String, String>) -> Result<Value, ApiFailure> {
+pub(crate) fn answer(
+    state: &mut State,
+    action: &str,
+    params: &BTreeMap<String, String>,
+) -> Result<Value, ApiFailure> {
     match action {
         "DescribeContainerGroups" => describe_container_groups(state, params),
         "DescribeRegions" => Ok(describe_regions(state)),
         "ExecContainerCommand" => exec_container_command(state, params),
-        other => Err(ApiFailure::new(404, "InvalidAction.NotFound", &format!("Specified api {other} is not found."))),
+        other => Err(ApiFailure::new(
+            404,
+            "InvalidAction.NotFound",
+            &format!("Specified api {other} is not found."),
+        )),
     }
 }
 
@@ -36,48 +44,85 @@ fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a 
 }
 
 fn invalid(name: &str) -> ApiFailure {
-    ApiFailure::new(400, "InvalidParameter", &format!("The specified parameter \"{name}\" is not valid."))
+    ApiFailure::new(
+        400,
+        "InvalidParameter",
+        &format!("The specified parameter \"{name}\" is not valid."),
+    )
 }
 
 fn text<'a>(group: &'a Value, field: &str) -> &'a str {
     group.get(field).and_then(Value::as_str).unwrap_or_default()
 }
 
-fn describe_container_groups(state: &State, params: &BTreeMap<String, String>) -> Result<Value, ApiFailure> {
+fn describe_container_groups(
+    state: &State,
+    params: &BTreeMap<String, String>,
+) -> Result<Value, ApiFailure> {
     let region = required(params, "RegionId")?;
     let ids: Option<Vec<String>> = match params.get("ContainerGroupIds") {
         Some(list) => Some(serde_json::from_str(list).map_err(|_| invalid("ContainerGroupIds"))?),
         None => None,
     };
     if ids.as_ref().is_some_and(|ids| ids.len() > LIMIT) {
-        return Err(ApiFailure::new(400, "InvalidParameter.ValueExceeded", "ContainerGroupIds holds more than 20 ids."));
+        return Err(ApiFailure::new(
+            400,
+            "InvalidParameter.ValueExceeded",
+            "ContainerGroupIds holds more than 20 ids.",
+        ));
     }
     let limit = match params.get("Limit") {
-        Some(limit) => limit.parse::<usize>().map_err(|_| invalid("Limit"))?.clamp(1, LIMIT),
+        Some(limit) => limit
+            .parse::<usize>()
+            .map_err(|_| invalid("Limit"))?
+            .clamp(1, LIMIT),
         None => LIMIT,
     };
     let offset = match params.get("NextToken").filter(|t| !t.is_empty()) {
-        Some(token) => token.strip_prefix("fake-next-").and_then(|n| n.parse::<usize>().ok()).ok_or_else(|| invalid("NextToken"))?,
+        Some(token) => token
+            .strip_prefix("fake-next-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| invalid("NextToken"))?,
         None => 0,
     };
-    let wanted = |field: &str, group: &Value| params.get(field).is_none_or(|w| w == text(group, field));
+    let wanted =
+        |field: &str, group: &Value| params.get(field).is_none_or(|w| w == text(group, field));
     let matching: Vec<&Value> = state
         .groups
         .iter()
         .filter(|g| text(g, "RegionId") == region)
-        .filter(|g| ids.as_ref().is_none_or(|ids| ids.iter().any(|id| id == text(g, "ContainerGroupId"))))
+        .filter(|g| {
+            ids.as_ref()
+                .is_none_or(|ids| ids.iter().any(|id| id == text(g, "ContainerGroupId")))
+        })
         .filter(|g| wanted("Status", g) && wanted("ContainerGroupName", g) && wanted("ZoneId", g))
         .collect();
-    let page: Vec<Value> = matching.iter().skip(offset).take(limit).map(|g| (*g).clone()).collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|g| (*g).clone())
+        .collect();
     let end = offset + page.len();
-    let next_token = if end < matching.len() { format!("fake-next-{end}") } else { String::new() };
+    let next_token = if end < matching.len() {
+        format!("fake-next-{end}")
+    } else {
+        String::new()
+    };
     Ok(json!({"TotalCount": matching.len(), "NextToken": next_token, "ContainerGroups": page}))
 }
 
 fn describe_regions(state: &State) -> Value {
-    let regions: BTreeSet<&str> = state.groups.iter().map(|g| text(g, "RegionId")).filter(|r| !r.is_empty()).collect();
-    let regions: Vec<Value> =
-        regions.into_iter().map(|r| json!({"RegionId": r, "RegionEndpoint": "eci.aliyuncs.com"})).collect();
+    let regions: BTreeSet<&str> = state
+        .groups
+        .iter()
+        .map(|g| text(g, "RegionId"))
+        .filter(|r| !r.is_empty())
+        .collect();
+    let regions: Vec<Value> = regions
+        .into_iter()
+        .map(|r| json!({"RegionId": r, "RegionEndpoint": "eci.aliyuncs.com"}))
+        .collect();
     json!({ "Regions": regions })
 }
 
@@ -91,11 +136,15 @@ fn flag(params: &BTreeMap<String, String>, name: &str, default: bool) -> Result<
     }
 }
 
-fn exec_container_command(state: &mut State, params: &BTreeMap<String, String>) -> Result<Value, ApiFailure> {
+fn exec_container_command(
+    state: &mut State,
+    params: &BTreeMap<String, String>,
+) -> Result<Value, ApiFailure> {
     let region = required(params, "RegionId")?;
     let group_id = required(params, "ContainerGroupId")?;
     let container_name = required(params, "ContainerName")?;
-    let command: Vec<String> = serde_json::from_str(required(params, "Command")?).map_err(|_| invalid("Command"))?;
+    let command: Vec<String> =
+        serde_json::from_str(required(params, "Command")?).map_err(|_| invalid("Command"))?;
     if command.is_empty() {
         return Err(invalid("Command"));
     }
@@ -109,28 +158,56 @@ fn exec_container_command(state: &mut State, params: &BTreeMap<String, String>) 
     let (tty, sync) = (flag(params, "TTY", false)?, flag(params, "Sync", false)?);
     flag(params, "Stdin", true)?;
     if sync && tty {
-        return Err(ApiFailure::new(400, "InvalidParameter", "TTY must be false when Sync is true."));
+        return Err(ApiFailure::new(
+            400,
+            "InvalidParameter",
+            "TTY must be false when Sync is true.",
+        ));
     }
     let group = state
         .groups
         .iter()
         .find(|g| text(g, "ContainerGroupId") == group_id && text(g, "RegionId") == region)
         .ok_or_else(|| {
-            ApiFailure::new(404, "ContainerGroup.NotFound", &format!("The container group {group_id} does not exist in {region}."))
+            ApiFailure::new(
+                404,
+                "ContainerGroup.NotFound",
+                &format!("The container group {group_id} does not exist in {region}."),
+            )
         })?;
-    let containers = group.get("Containers").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    let container = containers.iter().find(|c| text(c, "Name") == container_name).ok_or_else(|| {
-        ApiFailure::new(404, "Container.NotFound", &format!("The container {container_name} does not exist in {group_id}."))
-    })?;
+    let containers = group
+        .get("Containers")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let container = containers
+        .iter()
+        .find(|c| text(c, "Name") == container_name)
+        .ok_or_else(|| {
+            ApiFailure::new(
+                404,
+                "Container.NotFound",
+                &format!("The container {container_name} does not exist in {group_id}."),
+            )
+        })?;
     if text(group, "Status") != "Running" {
-        return Err(ApiFailure::new(400, "IncorrectStatus", "The current status of the resource does not support this operation."));
+        return Err(ApiFailure::new(
+            400,
+            "IncorrectStatus",
+            "The current status of the resource does not support this operation.",
+        ));
     }
-    let state_of = container.get("CurrentState").map(|s| text(s, "State")).unwrap_or_default();
+    let state_of = container
+        .get("CurrentState")
+        .map(|s| text(s, "State"))
+        .unwrap_or_default();
     if state_of != "Running" {
         return Err(ApiFailure::new(
             400,
             "IncorrectStatus",
-            &format!("The current status of ContainerName:{container_name} does not support this operation."),
+            &format!(
+                "The current status of ContainerName:{container_name} does not support this operation."
+            ),
         ));
     }
     if sync {
@@ -148,8 +225,14 @@ fn exec_container_command(state: &mut State, params: &BTreeMap<String, String>) 
 /// newline, otherwise `fake-eci ran: <items joined by spaces>` and a newline.
 pub fn sync_output(command: &[String]) -> String {
     if let [shell, flag, script] = command {
-        let is_shell = shell.rsplit('/').next().is_some_and(|name| name.ends_with("sh"));
-        if let Some(echoed) = script.strip_prefix("echo ").filter(|_| is_shell && flag == "-c") {
+        let is_shell = shell
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.ends_with("sh"));
+        if let Some(echoed) = script
+            .strip_prefix("echo ")
+            .filter(|_| is_shell && flag == "-c")
+        {
             return format!("{echoed}\n");
         }
     }

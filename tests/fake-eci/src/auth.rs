@@ -24,12 +24,16 @@ pub(crate) struct Incoming<'a> {
 
 impl Incoming<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// V3 when an ACS3 `Authorization` header is present.
     pub fn is_v3(&self) -> bool {
-        self.header("authorization").is_some_and(|a| a.starts_with(sign_v3::ALGORITHM))
+        self.header("authorization")
+            .is_some_and(|a| a.starts_with(sign_v3::ALGORITHM))
     }
 
     /// The action, from the query (V2) or `x-acs-action` (V3).
@@ -46,7 +50,9 @@ fn missing(name: &str) -> ApiFailure {
     ApiFailure::new(
         400,
         "MissingParameter",
-        &format!("The input parameter \"{name}\" that is mandatory for processing this request is not supplied."),
+        &format!(
+            "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+        ),
     )
 }
 
@@ -62,15 +68,29 @@ fn mismatch(server_string_to_sign: &str) -> ApiFailure {
 
 /// Checks the request's signature; on success the nonce is spent.
 pub(crate) fn verify(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailure> {
-    if incoming.is_v3() { verify_v3(state, incoming) } else { verify_v2(state, incoming) }
+    if incoming.is_v3() {
+        verify_v3(state, incoming)
+    } else {
+        verify_v2(state, incoming)
+    }
 }
 
 fn verify_v2(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailure> {
-    let param = |name: &str| incoming.params.get(name).map(String::as_str).ok_or_else(|| missing(name));
+    let param = |name: &str| {
+        incoming
+            .params
+            .get(name)
+            .map(String::as_str)
+            .ok_or_else(|| missing(name))
+    };
     let (key_id, signature) = (param("AccessKeyId")?, param("Signature")?);
     let (timestamp, nonce) = (param("Timestamp")?, param("SignatureNonce")?);
     if param("SignatureMethod")? != "HMAC-SHA1" || param("SignatureVersion")? != "1.0" {
-        return Err(ApiFailure::new(400, "InvalidParameter", "Unsupported SignatureMethod or SignatureVersion."));
+        return Err(ApiFailure::new(
+            400,
+            "InvalidParameter",
+            "Unsupported SignatureMethod or SignatureVersion.",
+        ));
     }
     check_time(timestamp)?;
     let key = find_key(state, key_id)?;
@@ -78,24 +98,39 @@ fn verify_v2(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailur
     if sign_v2::signature(&key.secret, &string_to_sign) != signature {
         return Err(mismatch(&string_to_sign));
     }
-    check_token(&key, incoming.params.get("SecurityToken").map(String::as_str))?;
+    check_token(
+        &key,
+        incoming.params.get("SecurityToken").map(String::as_str),
+    )?;
     spend_nonce(state, nonce)
 }
 
 fn verify_v3(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailure> {
-    let incomplete = || ApiFailure::new(400, "IncompleteSignature", "The Authorization header is malformed.");
+    let incomplete = || {
+        ApiFailure::new(
+            400,
+            "IncompleteSignature",
+            "The Authorization header is malformed.",
+        )
+    };
     let authorization = incoming.header("authorization").unwrap_or_default();
-    let fields = authorization.strip_prefix(sign_v3::ALGORITHM).ok_or_else(incomplete)?.trim();
+    let fields = authorization
+        .strip_prefix(sign_v3::ALGORITHM)
+        .ok_or_else(incomplete)?
+        .trim();
     let mut parts = BTreeMap::new();
     for part in fields.split(',') {
         let (name, value) = part.trim().split_once('=').ok_or_else(incomplete)?;
         parts.insert(name, value);
     }
-    let (key_id, signed_headers, signature) =
-        match (parts.get("Credential"), parts.get("SignedHeaders"), parts.get("Signature")) {
-            (Some(k), Some(h), Some(s)) => (*k, *h, *s),
-            _ => return Err(incomplete()),
-        };
+    let (key_id, signed_headers, signature) = match (
+        parts.get("Credential"),
+        parts.get("SignedHeaders"),
+        parts.get("Signature"),
+    ) {
+        (Some(k), Some(h), Some(s)) => (*k, *h, *s),
+        _ => return Err(incomplete()),
+    };
     let header = |name: &str| incoming.header(name).ok_or_else(|| missing(name));
     let (timestamp, nonce) = (header("x-acs-date")?, header("x-acs-signature-nonce")?);
     let hashed_payload = header("x-acs-content-sha256")?;
@@ -103,8 +138,12 @@ fn verify_v3(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailur
     let key = find_key(state, key_id)?;
     // Sign exactly the headers the client listed, with every value it sent for each.
     let names: Vec<&str> = signed_headers.split(';').collect();
-    let headers: Vec<(String, String)> =
-        incoming.headers.iter().filter(|(n, _)| names.contains(&n.as_str())).cloned().collect();
+    let headers: Vec<(String, String)> = incoming
+        .headers
+        .iter()
+        .filter(|(n, _)| names.contains(&n.as_str()))
+        .cloned()
+        .collect();
     let input = sign_v3::CanonicalInput {
         method: incoming.method,
         pathname: incoming.path,
@@ -123,7 +162,11 @@ fn verify_v3(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailur
 
 fn check_time(timestamp: &str) -> Result<(), ApiFailure> {
     let when = parse_utc(timestamp).ok_or_else(|| {
-        ApiFailure::new(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
+        ApiFailure::new(
+            400,
+            "InvalidTimeStamp.Format",
+            "Specified time stamp or date value is not well formatted.",
+        )
     })?;
     let now = SystemTime::now();
     let skew = match now.duration_since(when) {
@@ -131,30 +174,55 @@ fn check_time(timestamp: &str) -> Result<(), ApiFailure> {
         Err(ahead) => ahead.duration(),
     };
     if skew > MAX_SKEW {
-        return Err(ApiFailure::new(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."));
+        return Err(ApiFailure::new(
+            400,
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired.",
+        ));
     }
     Ok(())
 }
 
 fn find_key(state: &State, key_id: &str) -> Result<FakeKey, ApiFailure> {
-    state.keys.iter().find(|k| k.id == key_id).cloned().ok_or_else(|| {
-        ApiFailure::new(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
-    })
+    state
+        .keys
+        .iter()
+        .find(|k| k.id == key_id)
+        .cloned()
+        .ok_or_else(|| {
+            ApiFailure::new(
+                404,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            )
+        })
 }
 
 /// A key configured with an STS token must present it; a plain key must not need one.
 fn check_token(key: &FakeKey, sent: Option<&str>) -> Result<(), ApiFailure> {
     match (&key.security_token, sent) {
         (None, _) => Ok(()),
-        (Some(_), None) => Err(ApiFailure::new(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.")),
+        (Some(_), None) => Err(ApiFailure::new(
+            400,
+            "MissingSecurityToken",
+            "SecurityToken is mandatory for this action.",
+        )),
         (Some(expected), Some(sent)) if expected == sent => Ok(()),
-        (Some(_), Some(_)) => Err(ApiFailure::new(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")),
+        (Some(_), Some(_)) => Err(ApiFailure::new(
+            400,
+            "InvalidSecurityToken.Expired",
+            "Specified SecurityToken is expired.",
+        )),
     }
 }
 
 fn spend_nonce(state: &mut State, nonce: &str) -> Result<(), ApiFailure> {
     if !state.nonces.insert(nonce.to_owned()) {
-        return Err(ApiFailure::new(400, "SignatureNonceUsed", "Specified signature nonce was used already."));
+        return Err(ApiFailure::new(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        ));
     }
     Ok(())
 }

@@ -41,7 +41,11 @@ pub struct FakeKey {
 impl FakeKey {
     /// A plain AccessKey pair.
     pub fn new(id: &str, secret: &str) -> Self {
-        Self { id: id.to_owned(), secret: secret.to_owned(), security_token: None }
+        Self {
+            id: id.to_owned(),
+            secret: secret.to_owned(),
+            security_token: None,
+        }
     }
 
     /// The same key, as STS credentials that must send `token`.
@@ -65,7 +69,11 @@ pub struct FakeConfig {
 impl Default for FakeConfig {
     /// A free port, the shipped fixture and the test key.
     fn default() -> Self {
-        Self { port: 0, groups: fixture::default_groups(), keys: vec![FakeKey::new(TEST_KEY_ID, TEST_SECRET)] }
+        Self {
+            port: 0,
+            groups: fixture::default_groups(),
+            keys: vec![FakeKey::new(TEST_KEY_ID, TEST_SECRET)],
+        }
     }
 }
 
@@ -109,23 +117,44 @@ pub enum FaultKind {
 impl Fault {
     /// An error answer for every request.
     pub fn error(status: u16, code: &str) -> Self {
-        let kind = FaultKind::Error { status, code: code.to_owned(), message: String::new(), retry_after_ms: None };
-        Self { action: None, times: None, kind }
+        let kind = FaultKind::Error {
+            status,
+            code: code.to_owned(),
+            message: String::new(),
+            retry_after_ms: None,
+        };
+        Self {
+            action: None,
+            times: None,
+            kind,
+        }
     }
 
     /// A delay for every request.
     pub fn delay(ms: u64) -> Self {
-        Self { action: None, times: None, kind: FaultKind::Delay { ms } }
+        Self {
+            action: None,
+            times: None,
+            kind: FaultKind::Delay { ms },
+        }
     }
 
     /// A truncated JSON body for every request.
     pub fn malformed_json() -> Self {
-        Self { action: None, times: None, kind: FaultKind::MalformedJson }
+        Self {
+            action: None,
+            times: None,
+            kind: FaultKind::MalformedJson,
+        }
     }
 
     /// A dropped connection for every request.
     pub fn drop_connection() -> Self {
-        Self { action: None, times: None, kind: FaultKind::Drop }
+        Self {
+            action: None,
+            times: None,
+            kind: FaultKind::Drop,
+        }
     }
 
     /// Only the next `n` requests.
@@ -181,7 +210,11 @@ pub(crate) struct ApiFailure {
 
 impl ApiFailure {
     pub fn new(status: u16, code: &str, message: &str) -> Self {
-        Self { status, code: code.to_owned(), message: message.to_owned() }
+        Self {
+            status,
+            code: code.to_owned(),
+            message: message.to_owned(),
+        }
     }
 }
 

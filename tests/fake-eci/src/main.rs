@@ -45,17 +45,30 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let mut config = FakeConfig { port: args.port, ..FakeConfig::default() };
+    let mut config = FakeConfig {
+        port: args.port,
+        ..FakeConfig::default()
+    };
     if let Some(path) = &args.fixture {
         config.groups = fixture::load(path)?;
     }
-    config.groups.extend(fixture::generate(args.generate, &args.generate_region));
+    config
+        .groups
+        .extend(fixture::generate(args.generate, &args.generate_region));
     if !args.keys.is_empty() {
-        config.keys = args.keys.iter().map(|k| parse_key(k)).collect::<Result<_, _>>()?;
+        config.keys = args
+            .keys
+            .iter()
+            .map(|k| parse_key(k))
+            .collect::<Result<_, _>>()?;
     }
-    let fake = FakeEci::start(config).await.map_err(|e| format!("cannot bind 127.0.0.1:{}: {e}", args.port))?;
+    let fake = FakeEci::start(config)
+        .await
+        .map_err(|e| format!("cannot bind 127.0.0.1:{}: {e}", args.port))?;
     let mut stdout = std::io::stdout();
-    writeln!(stdout, "listening on {}", fake.url()).and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+    writeln!(stdout, "listening on {}", fake.url())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())?;
     if args.ignore_stdin {
         std::future::pending::<()>().await;
     }

@@ -44,7 +44,9 @@ pub(crate) async fn serve(listener: TcpListener, state: Shared) {
         tokio::spawn(async move {
             let service = service_fn(move |request| handle(state.clone(), request));
             // A connection error (including our own drops) ends only that connection.
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
@@ -55,11 +57,19 @@ pub(crate) fn reset(state: &mut State) {
     state.nonces.clear();
 }
 
-fn json_response(status: u16, body: &Value, extra: Option<(&'static str, String)>) -> Response<Full<Bytes>> {
+fn json_response(
+    status: u16,
+    body: &Value,
+    extra: Option<(&'static str, String)>,
+) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert("content-type", hyper::header::HeaderValue::from_static("application/json;charset=utf-8"));
+    headers.insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/json;charset=utf-8"),
+    );
     if let Some((name, value)) = extra {
         if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
             headers.insert(name, value);
@@ -80,7 +90,9 @@ fn error_body(request_id: &str, failure: &ApiFailure) -> Value {
 
 fn decode(text: &str) -> String {
     // `+` is a space in form encoding, which some official SDKs use in the URL.
-    percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned()
+    percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn decode_query(query: &str) -> BTreeMap<String, String> {
@@ -97,7 +109,11 @@ fn decode_query(query: &str) -> BTreeMap<String, String> {
 async fn handle(state: Shared, request: Request<Body>) -> Answer {
     let (parts, body) = request.into_parts();
     // A body that breaks off mid-way is treated as empty; the signature check then fails.
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let path = parts.uri.path().to_owned();
     if path.starts_with("/_fake/") {
         return Ok(control(&state, parts.method.as_str(), &path, &body));
@@ -106,9 +122,20 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let incoming = Incoming { method: parts.method.as_str(), path: &path, params: &params, headers: &headers, body: &body };
+    let incoming = Incoming {
+        method: parts.method.as_str(),
+        path: &path,
+        params: &params,
+        headers: &headers,
+        body: &body,
+    };
     let action = incoming.action().map(str::to_owned);
     let mut entry = LoggedRequest {
         action: action.clone().unwrap_or_default(),
@@ -118,7 +145,10 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
         status: 0,
         code: String::new(),
         fault: None,
-        unix_ms: SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64,
+        unix_ms: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64,
     };
     let planned = lock(&state).plan(action.as_deref());
     if planned.delay_ms > 0 {
@@ -135,14 +165,32 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
         Some(FaultKind::MalformedJson) => {
             entry.fault = Some("malformed_json".to_owned());
             entry.status = 200;
-            let mut response = Response::new(Full::new(Bytes::from(format!("{{\"RequestId\":\"{request_id}\",\"Contai"))));
-            response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+            let mut response = Response::new(Full::new(Bytes::from(format!(
+                "{{\"RequestId\":\"{request_id}\",\"Contai"
+            ))));
+            response.headers_mut().insert(
+                "content-type",
+                hyper::header::HeaderValue::from_static("application/json"),
+            );
             response
         }
-        Some(FaultKind::Error { status, code, message, retry_after_ms }) => {
+        Some(FaultKind::Error {
+            status,
+            code,
+            message,
+            retry_after_ms,
+        }) => {
             entry.fault = Some("error".to_owned());
-            let message = if message.is_empty() { format!("Injected by fake-eci: {code}.") } else { message };
-            let failure = ApiFailure { status, code, message };
+            let message = if message.is_empty() {
+                format!("Injected by fake-eci: {code}.")
+            } else {
+                message
+            };
+            let failure = ApiFailure {
+                status,
+                code,
+                message,
+            };
             (entry.status, entry.code) = (status, failure.code.clone());
             let retry_after = retry_after_ms.map(|ms| ("x-acs-retry-after", ms.to_string()));
             json_response(status, &error_body(&request_id, &failure), retry_after)
@@ -153,7 +201,11 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
                     entry.signature_ok = true;
                     match &action {
                         Some(action) => api::answer(&mut state, action, &params),
-                        None => Err(ApiFailure::new(400, "MissingParameter", "The input parameter \"Action\" is not supplied.")),
+                        None => Err(ApiFailure::new(
+                            400,
+                            "MissingParameter",
+                            "The input parameter \"Action\" is not supplied.",
+                        )),
                     }
                 }
                 Err(failure) => Err(failure),

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::{Fault, FaultKind, FakeKey, LoggedRequest};
+use crate::{FakeKey, Fault, FaultKind, LoggedRequest};
 
 /// Shared behind a mutex; every lock is short and never held across an await.
 pub(crate) struct State {
@@ -37,7 +37,10 @@ impl State {
     pub fn plan(&mut self, action: Option<&str>) -> Planned {
         let mut planned = Planned::default();
         for fault in &mut self.faults {
-            let matches = fault.action.as_deref().is_none_or(|wanted| Some(wanted) == action);
+            let matches = fault
+                .action
+                .as_deref()
+                .is_none_or(|wanted| Some(wanted) == action);
             if !matches || fault.times == Some(0) {
                 continue;
             }
