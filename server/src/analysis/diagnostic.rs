@@ -90,10 +90,6 @@ impl Code {
         }
     }
 
-    pub fn from_str(code: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|candidate| candidate.as_str() == code)
-    }
-
     /// The severity the contract fixes for this code.
     pub fn severity(self) -> Severity {
         match self {

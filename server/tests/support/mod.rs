@@ -1,0 +1,268 @@
+//! A test LSP client: spawns the real `eci-exec-lsp` binary and speaks JSON-RPC over its stdio
+//! with Content-Length framing, as editors do.
+#![allow(dead_code)] // Each test binary uses a different part of the client.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct LspClient {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    /// Messages read while waiting for something else.
+    pending: VecDeque<Value>,
+    next_id: i64,
+    /// Answers given to the server's requests, by method (default: null).
+    pub answers: Vec<(String, Value)>,
+}
+
+/// Reads framed messages until the stream ends.
+fn read_messages(stdout: impl Read, sender: std::sync::mpsc::Sender<Value>) {
+    let mut reader = BufReader::new(stdout);
+    loop {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse::<usize>().ok();
+            }
+        }
+        let Some(length) = length else { return };
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let message: Value = serde_json::from_slice(&body).expect("server sent invalid JSON");
+        if sender.send(message).is_err() {
+            return;
+        }
+    }
+}
+
+impl LspClient {
+    /// Starts the server with extra environment variables.
+    pub fn spawn_with_env(env: &[(&str, &str)]) -> LspClient {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"));
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawn eci-exec-lsp");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, incoming) = channel();
+        std::thread::spawn(move || read_messages(stdout, sender));
+        LspClient { child, stdin, incoming, pending: VecDeque::new(), next_id: 1, answers: Vec::new() }
+    }
+
+    pub fn spawn() -> LspClient {
+        LspClient::spawn_with_env(&[])
+    }
+
+    /// Starts the server and initializes it with `capabilities` and `options`.
+    pub fn initialized(capabilities: Value, options: Value) -> (LspClient, Value) {
+        let mut client = LspClient::spawn();
+        let result = client.initialize(capabilities, options);
+        (client, result)
+    }
+
+    pub fn initialize(&mut self, capabilities: Value, options: Value) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    pub fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).expect("serialize");
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend(body);
+        self.stdin.write_all(&frame).expect("write to server");
+        self.stdin.flush().expect("flush");
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its id without waiting.
+    pub fn start_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Sends a request and waits for its result (panics on an error response).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.start_request(method, params);
+        let response = self.response(id);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// Waits for the response to request `id`.
+    pub fn response(&mut self, id: i64) -> Value {
+        self.wait_for(|message| message.get("id") == Some(&json!(id)) && message.get("method").is_none())
+    }
+
+    /// Waits for a message matching `matches`, answering the server's own requests meanwhile;
+    /// other messages are kept for later waits.
+    pub fn wait_for(&mut self, matches: impl Fn(&Value) -> bool) -> Value {
+        if let Some(index) = self.pending.iter().position(&matches) {
+            return self.pending.remove(index).expect("pending message");
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = match self.incoming.recv_timeout(left) {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => panic!("timed out; pending: {:?}", self.pending),
+                Err(RecvTimeoutError::Disconnected) => panic!("server exited; pending: {:?}", self.pending),
+            };
+            self.answer_server_request(&message);
+            if matches(&message) {
+                return message;
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    /// Like `wait_for`, but gives up after `timeout` and returns `None`.
+    pub fn try_wait_for(&mut self, timeout: Duration, matches: impl Fn(&Value) -> bool) -> Option<Value> {
+        if let Some(index) = self.pending.iter().position(&matches) {
+            return self.pending.remove(index);
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self.incoming.recv_timeout(left).ok()?;
+            self.answer_server_request(&message);
+            if matches(&message) {
+                return Some(message);
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    fn answer_server_request(&mut self, message: &Value) {
+        let (Some(id), Some(method)) = (message.get("id"), message.get("method").and_then(Value::as_str)) else {
+            return;
+        };
+        let result = self.answers.iter().find(|(name, _)| name == method).map_or(Value::Null, |(_, value)| value.clone());
+        let id = id.clone();
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
+    }
+
+    /// Waits for the next `publishDiagnostics` for `uri`.
+    pub fn diagnostics(&mut self, uri: &str) -> Value {
+        let message = self.wait_for(|message| {
+            message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+        });
+        message["params"].clone()
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "eci-exec", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Sends one incremental change replacing `range` ([line, character, line, character]).
+    pub fn change(&mut self, uri: &str, version: i64, range: [u32; 4], text: &str) {
+        let [start_line, start_character, end_line, end_character] = range;
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{
+                    "range": {"start": {"line": start_line, "character": start_character}, "end": {"line": end_line, "character": end_character}},
+                    "text": text,
+                }],
+            }),
+        );
+    }
+
+    /// Shuts the server down cleanly and returns its exit status code.
+    pub fn shutdown(mut self) -> Option<i32> {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Client capabilities of a plain client: UTF-16, push diagnostics only.
+pub fn push_client() -> Value {
+    json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}})
+}
+
+/// The codes of a list of LSP diagnostics.
+pub fn codes(diagnostics: &Value) -> Vec<String> {
+    diagnostics.as_array().map_or_else(Vec::new, |list| {
+        list.iter().map(|d| d["code"].as_str().unwrap_or_default().to_owned()).collect()
+    })
+}
+
+/// Applies LSP text edits (UTF-16 positions) to `text`, last edit first.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| -> usize {
+        let line = position["line"].as_u64().expect("line") as usize;
+        let character = position["character"].as_u64().expect("character") as usize;
+        let mut start = 0;
+        for _ in 0..line {
+            start += text[start..].find('\n').map_or(text.len() - start, |i| i + 1);
+        }
+        let mut units = 0;
+        for (index, c) in text[start..].char_indices() {
+            if units >= character || c == '\n' || c == '\r' {
+                return start + index;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|edit| {
+            let range = &edit["range"];
+            (offset(&range["start"]), offset(&range["end"]), edit["newText"].as_str().expect("newText").to_owned())
+        })
+        .collect();
+    spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut result = text.to_owned();
+    for (start, end, new_text) in spans {
+        result.replace_range(start..end, &new_text);
+    }
+    result
+}
