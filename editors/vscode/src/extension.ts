@@ -11,7 +11,6 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions as LcServerOptions,
-  TransportKind,
 } from 'vscode-languageclient/node';
 import type { CodeAction, CodeLens, Command, DocumentSymbol } from 'vscode-languageclient/node';
 import { findServer, notFoundMessage } from './serverPath';
@@ -53,11 +52,9 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
   }
   log.appendLine(`Using ${lookup.path} (${lookup.source})`);
 
-  const serverOptions: LcServerOptions = {
-    command: lookup.path,
-    args: ['serve'],
-    transport: TransportKind.stdio,
-  };
+  // No `transport` on purpose: with TransportKind.stdio the client appends `--stdio`, which the
+  // server's command line rejects. Without it the client still talks over stdin/stdout.
+  const serverOptions: LcServerOptions = { command: lookup.path, args: ['serve'] };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
@@ -102,7 +99,11 @@ async function entryLabel(c: LanguageClient, r: RunResult): Promise<string | und
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
   client = makeClient(context);
-  if (client) await client.start();
+  // A failed start must not fail activation: the commands (restart, show log) stay usable.
+  await client?.start().catch((e) => {
+    log.appendLine(`Starting the server failed: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage('ECI Exec: the language server failed to start. See "ECI Exec: Show Server Log".');
+  });
 }
 
 function activeDoc(): vscode.TextEditor | undefined {

@@ -67,22 +67,6 @@ H.test('hover shows field docs', function()
     'hover of Sync does not describe it: ' .. text)
 end)
 
-H.test('code lenses and inlay hints are enabled for the buffer', function()
-  assert(client, 'no client')
-  assert(vim.lsp.inlay_hint.is_enabled({ bufnr = buf }), 'inlay hints not enabled')
-  H.wait(10000, function() return #vim.lsp.codelens.get(buf) > 0 end, 'code lenses')
-  local titles = {}
-  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command then titles[#titles + 1] = l.lnum .. ':' .. l.command.title end
-  end
-  -- Entry 0 (line 6) is Sync: its lens is `▶ Run`.
-  local found = false
-  for _, t in ipairs(titles) do
-    if t:match('^6:') and t:find('▶ Run', 1, true) then found = true end
-  end
-  assert(found, 'no ▶ Run lens on line 6: ' .. vim.inspect(titles))
-end)
-
 H.test('document symbols name the entries by Label', function()
   assert(client, 'no client')
   local res = client:request_sync('textDocument/documentSymbol', { textDocument = { uri = vim.uri_from_bufnr(buf) } }, 5000, buf)

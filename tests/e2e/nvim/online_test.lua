@@ -33,6 +33,22 @@ H.test('online completion offers an instance and a container', function()
   complete_until(client, buf, H.pos_of(buf, 3, ': ""', 3), container)
 end)
 
+H.test('code lenses and inlay hints are enabled for the buffer', function()
+  -- The offline fixture has one entry per line; entry 0 (line 6) is Sync, so its lens is `▶ Run`.
+  local buf = H.open(H.repo .. '/tests/e2e/workspace/offline/offline.eci.json')
+  assert(vim.lsp.inlay_hint.is_enabled({ bufnr = buf }), 'inlay hints not enabled')
+  H.wait(10000, function() return #vim.lsp.codelens.get(buf) > 0 end, 'code lenses')
+  local titles = {}
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    if l.command then titles[#titles + 1] = l.lnum .. ':' .. l.command.title end
+  end
+  local found = false
+  for _, t in ipairs(titles) do
+    if t:match('^6:') and t:find('▶ Run', 1, true) then found = true end
+  end
+  assert(found, 'no ▶ Run lens on line 6: ' .. vim.inspect(titles))
+end)
+
 local function hint_text(buf)
   local out = {}
   for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
