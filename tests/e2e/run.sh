@@ -66,6 +66,8 @@ unit() {
 # --- offline: Neovim 0.11, then VS Code through code-server -----------------------------------
 if [[ $only == *,nvim,* ]]; then
   step nvim-offline nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/offline_test.lua"
+  PATH="$repo/target/debug:$PATH" step nvim-enable nvim timeout 120 \
+    "$nvim" --headless --clean --cmd "set rtp^=$repo/editors/nvim" -l "$here/nvim/enable_test.lua"
 fi
 vsix="$run_dir/eci-exec.vsix"
 if [[ $only == *,vscode,* ]]; then

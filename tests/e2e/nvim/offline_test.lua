@@ -80,7 +80,7 @@ H.test('document symbols name the entries by Label', function()
 end)
 
 H.test(':checkhealth eci_exec reports OK', function()
-  vim.cmd('checkhealth eci_exec')
+  vim.cmd('silent checkhealth eci_exec')
   local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
   local text = table.concat(lines, '\n')
   vim.cmd('bwipeout!')
