@@ -11,6 +11,7 @@ mod lexer;
 pub mod model;
 pub mod parser;
 pub mod regions;
+pub mod resolve;
 mod rules;
 pub mod shell;
 pub mod span;
@@ -55,11 +56,17 @@ pub fn analyze(text: &str) -> Analysis {
         Some(model)
     });
     diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
-    Analysis { tree: parsed.root, model, diagnostics }
+    Analysis {
+        tree: parsed.root,
+        model,
+        diagnostics,
+    }
 }
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|diagnostic| diagnostic.severity == diagnostic::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.severity == diagnostic::Severity::Error)
     }
 }

@@ -2,6 +2,7 @@
 
 mod check;
 mod instances;
+mod run;
 
 pub use check::{check_bytes, is_exec_config_name};
 
@@ -25,7 +26,11 @@ pub struct ApiArgs {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "eci-exec-lsp", version, about = "Language server and checker for ECI exec configs")]
+#[command(
+    name = "eci-exec-lsp",
+    version,
+    about = "Language server and checker for ECI exec configs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -44,6 +49,19 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Run one entry of an exec config and print its output (SyncResponse).
+    Run {
+        /// The entry whose Label is this.
+        #[arg(long, conflicts_with = "index")]
+        label: Option<String>,
+        /// The entry at this 0-based index of Execs.
+        #[arg(long)]
+        index: Option<usize>,
+        /// The exec config file.
+        path: PathBuf,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// List the container groups of a region and their containers.
     Instances {
         /// Region to list (default: the profile's region, else cn-hangzhou).
@@ -60,18 +78,38 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
         None | Some(Command::Serve) => serve(),
         Some(Command::Check { format, paths }) => check::check(&paths, format),
+        Some(Command::Run {
+            label,
+            index,
+            path,
+            api,
+        }) => {
+            let selector = match (&label, index) {
+                (Some(label), _) => run::Selector::Label(label),
+                (None, Some(index)) => run::Selector::Index(index),
+                (None, None) => run::Selector::Only,
+            };
+            run::run(&api, selector, &path)
+        }
         Some(Command::Instances { region, api }) => instances::instances(&api, region.as_deref()),
     }
 }
 
 fn serve() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("cannot start the async runtime: {error}");

@@ -1,0 +1,134 @@
+//! `eci-exec-lsp run`: runs one entry of a file and prints what the API answered.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::ApiArgs;
+use crate::analysis::{self, resolve};
+use crate::remote::{ClientOptions, EciClient, ExecRequest};
+
+/// Which entry to run.
+pub enum Selector<'a> {
+    Label(&'a str),
+    Index(usize),
+    /// The file's only entry.
+    Only,
+}
+
+pub fn run(api: &ApiArgs, selector: Selector<'_>, path: &Path) -> ExitCode {
+    match prepare(selector, path) {
+        Ok(request) => send(api, &request),
+        Err(message) => {
+            eprintln!("{}: {message}", path.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads the file and resolves the chosen entry, refusing one with errors.
+fn prepare(selector: Selector<'_>, path: &Path) -> Result<ExecRequest, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read: {error}"))?;
+    let analysis = analysis::analyze(&text);
+    let model = analysis
+        .model
+        .as_ref()
+        .ok_or("not an exec config: the top level is not an object")?;
+    let entry = match selector {
+        Selector::Index(index) => {
+            resolve::entry(model, index).ok_or(format!("no entry at index {index}"))?
+        }
+        Selector::Label(label) => model
+            .entries
+            .iter()
+            .find(|entry| entry.own.label.value().is_some_and(|own| own == label))
+            .ok_or(format!("no entry labelled `{label}`"))?,
+        Selector::Only => match model.entries.as_slice() {
+            [only] => only,
+            entries => {
+                let names: Vec<String> = entries
+                    .iter()
+                    .map(|entry| {
+                        format!(
+                            "  {}: {}",
+                            entry.index,
+                            crate::analysis::symbols::entry_name(model, entry)
+                        )
+                    })
+                    .collect();
+                return Err(format!(
+                    "the file has {} entries: choose one with --label or --index\n{}",
+                    entries.len(),
+                    names.join("\n")
+                ));
+            }
+        },
+    };
+    let errors = resolve::blocking_errors(&analysis, model, entry);
+    if !errors.is_empty() {
+        let list: Vec<String> = errors
+            .iter()
+            .map(|d| format!("  {}: {}", d.code.as_str(), d.message))
+            .collect();
+        return Err(format!(
+            "entry {} has errors; fix them before running it:\n{}",
+            entry.index,
+            list.join("\n")
+        ));
+    }
+    let resolved = resolve::resolve(model, entry).ok_or("the entry lacks a required field")?;
+    Ok(ExecRequest {
+        region_id: resolved.region_id,
+        container_group_id: resolved.container_group_id,
+        container_name: resolved.container_name,
+        command: resolved.command,
+        tty: resolved.tty,
+        stdin: resolved.stdin,
+        sync: resolved.sync,
+    })
+}
+
+fn send(api: &ApiArgs, request: &ExecRequest) -> ExitCode {
+    let client = match ClientOptions::from_strings(
+        api.profile.as_deref(),
+        api.endpoint.as_deref(),
+        api.signature_version.as_deref(),
+    )
+    .and_then(|options| EciClient::new(&options))
+    {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(1);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(client.exec_container_command(request)) {
+        Ok(response) => {
+            match (&response.sync_response, &response.http_url) {
+                (Some(output), _) => print!("{output}"),
+                (None, Some(url)) => {
+                    println!("interactive session: open {url} within 30 seconds");
+                    if let Some(socket) = &response.web_socket_uri {
+                        println!("WebSocket: {socket}");
+                    }
+                }
+                (None, None) => {}
+            }
+            eprintln!("request id: {}", response.request_id);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `eci-exec-lsp run` end to end: the real binary against an in-process fake of the API.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use fake_eci::{FakeConfig, FakeEci, TEST_KEY_ID, TEST_SECRET};
+
+const FILE: &str = r#"{
+  "RegionId": "cn-hangzhou",
+  "ContainerGroupId": "eci-bp1fakeweb0001",
+  "Execs": [
+    {"Label": "hello", "ContainerName": "nginx", "Command": ["/bin/sh", "-c", "echo hello"], "Sync": true},
+    {"Label": "pending", "ContainerGroupId": "eci-bp1fakepend0003", "ContainerName": "worker", "Command": ["ls"], "Sync": true},
+    {"Label": "broken", "ContainerName": "nginx", "Command": [], "Sync": true},
+    {"Label": "shell", "ContainerName": "nginx", "Command": ["/bin/bash"], "TTY": true}
+  ]
+}"#;
+
+async fn run(fake: &FakeEci, home: &Path, args: &[&str]) -> Output {
+    let file = home.join("run.eci.json");
+    std::fs::write(&file, FILE).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"));
+    command
+        .arg("run")
+        .args(args)
+        .arg(&file)
+        .env_clear()
+        .env("HOME", home)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET)
+        .env("ECI_EXEC_ENDPOINT", fake.url());
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_an_entry_by_label_or_index_and_prints_its_output() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["--label", "hello"][..], &["--index", "0"][..]] {
+        let output = run(&fake, home.path(), args).await;
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), "hello\n");
+    }
+    let sent = fake.requests();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter()
+            .all(|request| request.action == "ExecContainerCommand")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_error_exits_1_with_its_code() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let output = run(&fake, home.path(), &["--label", "pending"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("IncorrectStatus"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(!text(&output.stderr).contains(TEST_SECRET));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_with_errors_or_no_choice_is_refused_before_sending() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let broken = run(&fake, home.path(), &["--label", "broken"]).await;
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        text(&broken.stderr).contains("command-empty"),
+        "{}",
+        text(&broken.stderr)
+    );
+    let unchosen = run(&fake, home.path(), &[]).await;
+    assert_eq!(unchosen.status.code(), Some(2));
+    assert!(text(&unchosen.stderr).contains("choose one with --label or --index"));
+    let missing = run(&fake, home.path(), &["--label", "nope"]).await;
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(fake.requests().is_empty(), "a refused run reached the API");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interactive_entry_prints_the_terminal_url() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let output = run(&fake, home.path(), &["--label", "shell"]).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("interactive session: open https://"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("WebSocket: wss://"), "{stdout}");
+}
