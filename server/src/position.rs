@@ -55,7 +55,10 @@ pub fn position_of(rope: &Rope, encoding: Encoding, offset: usize) -> LineCol {
         }
         Encoding::Utf8 => offset - line_start_byte,
     };
-    LineCol { line: to_u32(line), character: to_u32(character) }
+    LineCol {
+        line: to_u32(line),
+        character: to_u32(character),
+    }
 }
 
 /// The char index of `position`, for edits on the rope.

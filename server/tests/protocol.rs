@@ -24,7 +24,10 @@ fn initialize_advertises_incremental_utf16_and_shuts_down_cleanly() {
     assert!(capabilities["completionProvider"].is_object());
     assert_eq!(capabilities["hoverProvider"], true);
     assert_eq!(capabilities["documentSymbolProvider"], true);
-    assert!(capabilities.get("diagnosticProvider").is_none(), "push-only client got pull diagnostics");
+    assert!(
+        capabilities.get("diagnosticProvider").is_none(),
+        "push-only client got pull diagnostics"
+    );
     assert_eq!(result["serverInfo"]["name"], "eci-exec-lsp");
     assert_eq!(client.shutdown(), Some(0));
 }
@@ -37,7 +40,10 @@ fn utf8_is_chosen_when_the_client_offers_it() {
     client.open(URI, "{\"Label\": \"你\", \"Tty\": 1,\n \"Execs\": []}");
     let published = client.diagnostics(URI);
     let list = published["diagnostics"].as_array().expect("list");
-    let tty = list.iter().find(|d| d["message"].as_str().is_some_and(|m| m.contains("`Tty`"))).expect("Tty reported");
+    let tty = list
+        .iter()
+        .find(|d| d["message"].as_str().is_some_and(|m| m.contains("`Tty`")))
+        .expect("Tty reported");
     assert_eq!(tty["code"], "unknown-field");
     // `{"Label": "你", ` is 17 bytes but 15 UTF-16 units: the key starts at byte 17.
     assert_eq!(tty["range"]["start"], json!({"line": 0, "character": 17}));
@@ -55,9 +61,15 @@ fn diagnostics_are_pushed_with_the_version_after_each_change_and_cleared_on_clos
     let second = client.diagnostics(URI);
     assert_eq!(second["version"], 2);
     assert_eq!(codes(&second["diagnostics"]), ["invalid-type"]);
-    assert_eq!(second["diagnostics"][0]["range"], json!({"start": {"line": 5, "character": 10}, "end": {"line": 5, "character": 15}}));
+    assert_eq!(
+        second["diagnostics"][0]["range"],
+        json!({"start": {"line": 5, "character": 10}, "end": {"line": 5, "character": 15}})
+    );
     assert_eq!(second["diagnostics"][0]["severity"], 1);
-    client.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
     let closed = client.diagnostics(URI);
     assert_eq!(closed["diagnostics"], json!([]));
 }
@@ -69,7 +81,10 @@ fn incremental_edits_with_emoji_surrogates_crlf_and_end_of_file() {
     client.open(URI, text);
     client.diagnostics(URI);
     let label = |client: &mut LspClient| {
-        let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+        let symbols = client.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        );
         symbols[0]["name"].as_str().expect("symbol name").to_owned()
     };
     // After the emoji: `  "Label": "a` is 13 units, the emoji 2 more.
@@ -84,7 +99,9 @@ fn incremental_edits_with_emoji_surrogates_crlf_and_end_of_file() {
     // Append at the very end, then past the end (clamped to the end).
     client.change(URI, 5, [4, 1, 4, 1], "\r\n");
     client.change(URI, 6, [99, 0, 99, 5], "// tail");
-    let published = client.wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 6);
+    let published = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 6
+    });
     assert_eq!(published["params"]["diagnostics"], json!([]), "{published}");
     assert_eq!(label(&mut client), "aY你好Xb");
     // A change whose version is not newer is ignored.
@@ -98,14 +115,21 @@ fn stale_versions_are_never_published() {
     client.open(URI, CLEAN);
     for version in 2..=30 {
         let text = if version % 2 == 0 { "\"yes\"" } else { "true" };
-        let old = if version % 2 == 0 { [5, 10, 5, 14] } else { [5, 10, 5, 15] };
+        let old = if version % 2 == 0 {
+            [5, 10, 5, 14]
+        } else {
+            [5, 10, 5, 15]
+        };
         client.change(URI, version, old, text);
     }
     let mut last_version = 0;
     loop {
         let published = client.diagnostics(URI);
         let version = published["version"].as_i64().expect("version");
-        assert!(version > last_version, "version went backwards: {version} after {last_version}");
+        assert!(
+            version > last_version,
+            "version went backwards: {version} after {last_version}"
+        );
         last_version = version;
         if version == 30 {
             assert_eq!(codes(&published["diagnostics"]), ["invalid-type"]);
@@ -118,19 +142,31 @@ fn stale_versions_are_never_published() {
 fn pull_diagnostics_when_the_client_supports_them() {
     let capabilities = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
     let (mut client, result) = LspClient::initialized(capabilities, Value::Null);
-    assert_eq!(result["capabilities"]["diagnosticProvider"]["interFileDependencies"], false);
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        false
+    );
     client.open(URI, "{\"Tty\": true}");
-    let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}}));
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": URI}}),
+    );
     assert_eq!(report["kind"], "full");
     let found = codes(&report["items"]);
-    assert!(found.contains(&"unknown-field".to_owned()) && found.contains(&"missing-field".to_owned()), "{found:?}");
+    assert!(
+        found.contains(&"unknown-field".to_owned()) && found.contains(&"missing-field".to_owned()),
+        "{found:?}"
+    );
     let again = client.request(
         "textDocument/diagnostic",
         json!({"textDocument": {"uri": URI}, "previousResultId": report["resultId"]}),
     );
     assert_eq!(again["kind"], "unchanged");
     assert!(
-        client.try_wait_for(std::time::Duration::from_millis(300), |m| m["method"] == "textDocument/publishDiagnostics").is_none(),
+        client
+            .try_wait_for(std::time::Duration::from_millis(300), |m| m["method"]
+                == "textDocument/publishDiagnostics")
+            .is_none(),
         "a pull client also got pushed diagnostics"
     );
 }
@@ -140,20 +176,66 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
     let (mut client, _) = LspClient::initialized(push_client(), Value::Null);
     let text = "{\"RegionId\": \"cn-\", \"Execs\": [{\"Sync\": , \"Cont";
     client.open(URI, text);
-    let keys = client.request("textDocument/completion", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 46}}));
-    let container = keys["items"].as_array().expect("items").iter().find(|i| i["label"] == "ContainerName").expect("ContainerName offered");
-    assert_eq!(container["textEdit"]["range"], json!({"start": {"line": 0, "character": 41}, "end": {"line": 0, "character": 46}}));
+    let keys = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 46}}),
+    );
+    let container = keys["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["label"] == "ContainerName")
+        .expect("ContainerName offered");
+    assert_eq!(
+        container["textEdit"]["range"],
+        json!({"start": {"line": 0, "character": 41}, "end": {"line": 0, "character": 46}})
+    );
     assert_eq!(container["textEdit"]["newText"], "\"ContainerName\": ");
-    assert!(container["documentation"]["value"].as_str().expect("doc").contains("DNS label"));
-    assert!(keys["items"].as_array().expect("items").iter().all(|i| i["label"] != "Sync"), "present key offered again");
-    assert!(keys["items"].as_array().expect("items").iter().all(|i| i["label"] != "Execs"), "Execs offered inside an entry");
+    assert!(
+        container["documentation"]["value"]
+            .as_str()
+            .expect("doc")
+            .contains("DNS label")
+    );
+    assert!(
+        keys["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["label"] != "Sync"),
+        "present key offered again"
+    );
+    assert!(
+        keys["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["label"] != "Execs"),
+        "Execs offered inside an entry"
+    );
 
-    let booleans = client.request("textDocument/completion", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 38}}));
-    let labels: Vec<&str> = booleans["items"].as_array().expect("items").iter().map(|i| i["label"].as_str().expect("label")).collect();
+    let booleans = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 38}}),
+    );
+    let labels: Vec<&str> = booleans["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().expect("label"))
+        .collect();
     assert_eq!(labels, ["true", "false"]);
 
-    let regions = client.request("textDocument/completion", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 17}}));
-    let hangzhou = regions["items"].as_array().expect("items").iter().find(|i| i["label"] == "cn-hangzhou").expect("region offered");
+    let regions = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 17}}),
+    );
+    let hangzhou = regions["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["label"] == "cn-hangzhou")
+        .expect("region offered");
     assert_eq!(hangzhou["textEdit"]["newText"], "\"cn-hangzhou\"");
     assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 13);
     assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 18);
@@ -163,11 +245,30 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
 fn hover_shows_field_docs() {
     let (mut client, _) = LspClient::initialized(push_client(), Value::Null);
     client.open(URI, CLEAN);
-    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 4}}));
-    assert!(hover["contents"]["value"].as_str().expect("markdown").starts_with("**Sync**"));
-    assert_eq!(hover["range"], json!({"start": {"line": 5, "character": 2}, "end": {"line": 5, "character": 8}}));
-    let region = client.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 18}}));
-    assert!(region["contents"]["value"].as_str().expect("markdown").contains("China (Hangzhou)"));
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 4}}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .expect("markdown")
+            .starts_with("**Sync**")
+    );
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": 5, "character": 2}, "end": {"line": 5, "character": 8}})
+    );
+    let region = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 18}}),
+    );
+    assert!(
+        region["contents"]["value"]
+            .as_str()
+            .expect("markdown")
+            .contains("China (Hangzhou)")
+    );
 }
 
 #[test]
@@ -182,10 +283,18 @@ fn quick_fix_renames_an_unknown_field_and_the_diagnostic_goes() {
         "textDocument/codeAction",
         json!({"textDocument": {"uri": URI}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}),
     );
-    let fix = actions.as_array().expect("actions").iter().find(|a| a["kind"] == "quickfix").expect("a quick fix");
+    let fix = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .expect("a quick fix");
     assert_eq!(fix["title"], "Rename to `TTY`");
     assert_eq!(fix["diagnostics"][0]["code"], "unknown-field");
-    let fixed = apply_edits(&text, fix["edit"]["changes"][URI].as_array().expect("edits"));
+    let fixed = apply_edits(
+        &text,
+        fix["edit"]["changes"][URI].as_array().expect("edits"),
+    );
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]}),
@@ -199,10 +308,21 @@ fn document_symbols_name_entries_by_label_or_container_and_command() {
     let text = r#"{"RegionId": "cn-hangzhou", "ContainerGroupId": "eci-abc", "ContainerName": "web",
  "Execs": [{"Label": "list", "Command": ["ls"]}, {"Command": ["/bin/sh", "-c", "date"]}]}"#;
     client.open(URI, text);
-    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
-    let names: Vec<&str> = symbols.as_array().expect("symbols").iter().map(|s| s["name"].as_str().expect("name")).collect();
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
     assert_eq!(names, ["list", "web: /bin/sh -c date"]);
-    assert_eq!(symbols[0]["range"]["start"], json!({"line": 1, "character": 11}));
+    assert_eq!(
+        symbols[0]["range"]["start"],
+        json!({"line": 1, "character": 11})
+    );
 }
 
 #[test]
@@ -210,10 +330,22 @@ fn positions_past_the_end_and_unknown_documents_answer_without_error() {
     let (mut client, _) = LspClient::initialized(push_client(), Value::Null);
     client.open(URI, CLEAN);
     let far = json!({"line": 9999, "character": 9999});
-    assert_eq!(client.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": far})), Value::Null);
-    client.request("textDocument/completion", json!({"textDocument": {"uri": URI}, "position": far}));
+    assert_eq!(
+        client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": far})
+        ),
+        Value::Null
+    );
+    client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": far}),
+    );
     let range = json!({"start": far, "end": far});
-    client.request("textDocument/codeAction", json!({"textDocument": {"uri": URI}, "range": range, "context": {"diagnostics": []}}));
+    client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": range, "context": {"diagnostics": []}}),
+    );
     let unknown = json!({"textDocument": {"uri": "file:///nowhere.eci.json"}, "position": {"line": 0, "character": 0}});
     assert_eq!(client.request("textDocument/hover", unknown), Value::Null);
     assert_eq!(client.shutdown(), Some(0));
@@ -221,8 +353,21 @@ fn positions_past_the_end_and_unknown_documents_answer_without_error() {
 
 #[test]
 fn unknown_options_are_reported_once() {
-    let (mut client, _) = LspClient::initialized(push_client(), json!({"eciExec": {"colour": "red", "confirmRun": false}}));
+    let (mut client, _) = LspClient::initialized(
+        push_client(),
+        json!({"eciExec": {"colour": "red", "confirmRun": false}}),
+    );
     let log = client.wait_for(|m| m["method"] == "window/logMessage");
-    assert!(log["params"]["message"].as_str().expect("message").contains("eciExec.colour"));
-    assert!(client.try_wait_for(std::time::Duration::from_millis(300), |m| m["method"] == "window/logMessage").is_none());
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("eciExec.colour")
+    );
+    assert!(
+        client
+            .try_wait_for(std::time::Duration::from_millis(300), |m| m["method"]
+                == "window/logMessage")
+            .is_none()
+    );
 }

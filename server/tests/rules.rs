@@ -14,7 +14,10 @@ fn fixtures() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
         .expect("fixture folder")
         .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json" || ext == "jsonc"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "json" || ext == "jsonc")
+        })
         .collect();
     files.sort();
     files
@@ -27,7 +30,10 @@ fn render(text: &str) -> String {
     for diagnostic in analyze(text).diagnostics {
         let start = position_of(&rope, Encoding::Utf16, diagnostic.span.start);
         let end = position_of(&rope, Encoding::Utf16, diagnostic.span.end);
-        let covered: String = text[diagnostic.span.start..diagnostic.span.end].chars().take(40).collect();
+        let covered: String = text[diagnostic.span.start..diagnostic.span.end]
+            .chars()
+            .take(40)
+            .collect();
         out.push_str(&format!(
             "{}:{}-{}:{} {} {} {}\n",
             start.line,
@@ -58,7 +64,10 @@ fn every_fixture_has_exactly_its_expected_diagnostics() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != actual {
-            failures.push(format!("{}:\n--- expected\n{expected}--- actual\n{actual}", file.display()));
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                file.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -69,12 +78,25 @@ fn every_offline_code_is_covered_by_a_fixture() {
     let mut seen = std::collections::HashSet::new();
     for file in fixtures() {
         let text = std::fs::read_to_string(&file).expect("fixture text");
-        seen.extend(analyze(&text).diagnostics.into_iter().map(|d| d.code.as_str()));
+        seen.extend(
+            analyze(&text)
+                .diagnostics
+                .into_iter()
+                .map(|d| d.code.as_str()),
+        );
     }
-    let online = ["unknown-container-group", "unknown-container", "container-group-not-running"];
+    let online = [
+        "unknown-container-group",
+        "unknown-container",
+        "container-group-not-running",
+    ];
     for code in eci_exec_lsp::analysis::diagnostic::Code::ALL {
         if !online.contains(&code.as_str()) {
-            assert!(seen.contains(code.as_str()), "no fixture produces {}", code.as_str());
+            assert!(
+                seen.contains(code.as_str()),
+                "no fixture produces {}",
+                code.as_str()
+            );
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Code actions in byte terms: the quick fixes of the diagnostics in a range, and the
 //! Command rewrites (a string holding JSON into an array, and back).
 
+use super::Analysis;
 use super::command::json_string;
 use super::diagnostic::{Diagnostic, Edit, Fix};
 use super::span::Span;
-use super::Analysis;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
@@ -32,7 +32,11 @@ pub fn actions(analysis: &Analysis, range: Span) -> Vec<Action<'_>> {
         .filter(|diagnostic| overlaps(diagnostic.span, range))
         .filter_map(|diagnostic| {
             let fix = diagnostic.fix.clone()?;
-            Some(Action { kind: ActionKind::QuickFix, fix, diagnostic: Some(diagnostic) })
+            Some(Action {
+                kind: ActionKind::QuickFix,
+                fix,
+                diagnostic: Some(diagnostic),
+            })
         })
         .collect();
     let command = analysis
@@ -46,13 +50,29 @@ pub fn actions(analysis: &Analysis, range: Span) -> Vec<Action<'_>> {
     {
         let (title, text) = if command.string_form {
             let quoted: Vec<String> = items.iter().map(|item| json_string(item)).collect();
-            ("Convert Command to an array", format!("[{}]", quoted.join(", ")))
+            (
+                "Convert Command to an array",
+                format!("[{}]", quoted.join(", ")),
+            )
         } else {
             let compact = serde_json::Value::from(items.clone()).to_string();
-            ("Convert Command to a JSON string (the API's wire form)", json_string(&compact))
+            (
+                "Convert Command to a JSON string (the API's wire form)",
+                json_string(&compact),
+            )
         };
-        let fix = Fix { title: title.to_owned(), edits: vec![Edit { span: command.span, text }] };
-        actions.push(Action { kind: ActionKind::Rewrite, fix, diagnostic: None });
+        let fix = Fix {
+            title: title.to_owned(),
+            edits: vec![Edit {
+                span: command.span,
+                text,
+            }],
+        };
+        actions.push(Action {
+            kind: ActionKind::Rewrite,
+            fix,
+            diagnostic: None,
+        });
     }
     actions
 }

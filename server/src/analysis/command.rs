@@ -28,14 +28,23 @@ pub struct CommandValue {
 impl CommandValue {
     /// The items as strings, when every item is one.
     pub fn strings(&self) -> Option<Vec<&str>> {
-        self.items.as_ref()?.iter().map(|item| item.text.as_deref()).collect()
+        self.items
+            .as_ref()?
+            .iter()
+            .map(|item| item.text.as_deref())
+            .collect()
     }
 }
 
 /// Reads a Command value, reporting `invalid-type` and `command-invalid-json` into `diagnostics`.
 pub fn read(node: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> CommandValue {
     let items = match &node.kind {
-        NodeKind::Array(items) => Some(items.iter().map(|item| array_item(item, diagnostics)).collect()),
+        NodeKind::Array(items) => Some(
+            items
+                .iter()
+                .map(|item| array_item(item, diagnostics))
+                .collect(),
+        ),
         NodeKind::String(content) => string_items(node.span, content, text, diagnostics),
         _ => {
             let message = format!(
@@ -46,7 +55,11 @@ pub fn read(node: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Comma
             None
         }
     };
-    CommandValue { span: node.span, string_form: matches!(node.kind, NodeKind::String(_)), items }
+    CommandValue {
+        span: node.span,
+        string_form: matches!(node.kind, NodeKind::String(_)),
+        items,
+    }
 }
 
 fn array_item(item: &Node, diagnostics: &mut Vec<Diagnostic>) -> CommandItem {
@@ -54,22 +67,34 @@ fn array_item(item: &Node, diagnostics: &mut Vec<Diagnostic>) -> CommandItem {
     if text.is_none() {
         diagnostics.push(item_type_error(item, item.span));
     }
-    CommandItem { text, span: item.span }
+    CommandItem {
+        text,
+        span: item.span,
+    }
 }
 
 fn item_type_error(item: &Node, span: Span) -> Diagnostic {
-    let message = format!("Command items must be strings, not {}: put it in double quotes", item.type_name());
+    let message = format!(
+        "Command items must be strings, not {}: put it in double quotes",
+        item.type_name()
+    );
     Diagnostic::new(Code::InvalidType, span, message)
 }
 
-fn string_items(span: Span, content: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<CommandItem>> {
+fn string_items(
+    span: Span,
+    content: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<CommandItem>> {
     let literal = DecodedLiteral::new(text, span);
     let parsed = parser::parse(&literal.decoded, true);
     let failure = match (&parsed.root, parsed.errors.first()) {
         (_, Some(error)) => Some((error.span.start, error.message.clone())),
-        (Some(root), None) if !matches!(root.kind, NodeKind::Array(_)) => {
-            Some((root.span.start, format!("it holds {}, not an array", root.type_name())))
-        }
+        (Some(root), None) if !matches!(root.kind, NodeKind::Array(_)) => Some((
+            root.span.start,
+            format!("it holds {}, not an array", root.type_name()),
+        )),
         _ => None,
     };
     if let Some((offset, reason)) = failure {
@@ -81,14 +106,22 @@ fn string_items(span: Span, content: &str, text: &str, diagnostics: &mut Vec<Dia
         let message = format!(
             "Command string is not a JSON array of strings ({reason}); write it like [\"/bin/sh\", \"-c\", \"ls -a\"]"
         );
-        let mut diagnostic = Diagnostic::new(Code::CommandInvalidJson, literal.source_span(offset), message);
+        let mut diagnostic = Diagnostic::new(
+            Code::CommandInvalidJson,
+            literal.source_span(offset),
+            message,
+        );
         if !content.trim().is_empty() && !content.trim_start().starts_with('[') {
             diagnostic = diagnostic.with_fix(wrap_in_shell_fix(span, content));
         }
         diagnostics.push(diagnostic);
         return None;
     }
-    let Some(Node { kind: NodeKind::Array(items), .. }) = parsed.root else {
+    let Some(Node {
+        kind: NodeKind::Array(items),
+        ..
+    }) = parsed.root
+    else {
         return None;
     };
     let items = items
@@ -108,7 +141,13 @@ fn string_items(span: Span, content: &str, text: &str, diagnostics: &mut Vec<Dia
 /// The quick fix turning `"ls -a"` into `["/bin/sh", "-c", "ls -a"]`.
 pub fn wrap_in_shell_fix(span: Span, content: &str) -> Fix {
     let replacement = format!("[\"/bin/sh\", \"-c\", {}]", json_string(content));
-    Fix { title: "Run it with /bin/sh -c".to_owned(), edits: vec![Edit { span, text: replacement }] }
+    Fix {
+        title: "Run it with /bin/sh -c".to_owned(),
+        edits: vec![Edit {
+            span,
+            text: replacement,
+        }],
+    }
 }
 
 /// `text` as a JSON string literal.
@@ -129,7 +168,11 @@ impl DecodedLiteral {
         let literal = &text[span.start..span.end];
         let terminated = literal.len() >= 2 && literal.ends_with('"');
         let body_end = if terminated { span.end - 1 } else { span.end };
-        let end = if terminated { Span::new(span.end - 1, span.end) } else { Span::new(span.end, span.end) };
+        let end = if terminated {
+            Span::new(span.end - 1, span.end)
+        } else {
+            Span::new(span.end, span.end)
+        };
         let mut decoded = String::new();
         let mut sources = Vec::new();
         let mut position = span.start + 1;
@@ -137,11 +180,18 @@ impl DecodedLiteral {
             let (character, width) = decode_one(&text[position..body_end]);
             if let Some(character) = character {
                 decoded.push(character);
-                sources.extend(std::iter::repeat_n(Span::new(position, position + width), character.len_utf8()));
+                sources.extend(std::iter::repeat_n(
+                    Span::new(position, position + width),
+                    character.len_utf8(),
+                ));
             }
             position += width;
         }
-        DecodedLiteral { decoded, sources, end }
+        DecodedLiteral {
+            decoded,
+            sources,
+            end,
+        }
     }
 
     /// The source characters of the decoded character at `offset` (the end: the closing quote).
@@ -152,7 +202,11 @@ impl DecodedLiteral {
     /// The source range covering decoded bytes `range`.
     fn source_range(&self, range: Span) -> Span {
         let start = self.source_span(range.start).start;
-        let end = match range.end.checked_sub(1).and_then(|last| self.sources.get(last)) {
+        let end = match range
+            .end
+            .checked_sub(1)
+            .and_then(|last| self.sources.get(last))
+        {
             Some(last) => last.end,
             None => start,
         };
@@ -191,12 +245,18 @@ fn decode_one(rest: &str) -> (Option<char>, usize) {
         return (None, 2);
     };
     if (0xD800..0xDC00).contains(&high)
-        && let Some(low) = escaped[5..].strip_prefix("\\u").and_then(hex4).filter(|low| (0xDC00..0xE000).contains(low))
+        && let Some(low) = escaped[5..]
+            .strip_prefix("\\u")
+            .and_then(hex4)
+            .filter(|low| (0xDC00..0xE000).contains(low))
     {
         let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
         return (char::from_u32(combined), 12);
     }
-    (Some(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER)), 6)
+    (
+        Some(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        6,
+    )
 }
 
 fn hex4(text: &str) -> Option<u32> {

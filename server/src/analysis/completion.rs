@@ -1,11 +1,11 @@
 //! Where the cursor is (a key or a value of which object) and the offline candidates there:
 //! field names with their docs, `true`/`false`, and region ids.
 
+use super::Analysis;
 use super::fields::{self, FieldType};
 use super::regions::KNOWN_REGIONS;
 use super::span::Span;
 use super::tree::{Member, Node, NodeKind};
-use super::Analysis;
 
 /// Which kind of object the cursor is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +22,11 @@ pub enum ObjectKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Site {
     /// A property name; `present` are the names the object already has.
-    Key { object: ObjectKind, present: Vec<String>, needs_colon: bool },
+    Key {
+        object: ObjectKind,
+        present: Vec<String>,
+        needs_colon: bool,
+    },
     /// The value of `field` in `object`.
     Value { object: ObjectKind, field: String },
 }
@@ -60,40 +64,67 @@ pub struct Candidate {
 pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<CompletionContext> {
     let root = analysis.tree.as_ref()?;
     let root_members = root.as_object()?;
-    let multi = root_members.iter().any(|member| member.key.text == fields::EXECS);
-    let root_kind = if multi { ObjectKind::Defaults } else { ObjectKind::Single };
+    let multi = root_members
+        .iter()
+        .any(|member| member.key.text == fields::EXECS);
+    let root_kind = if multi {
+        ObjectKind::Defaults
+    } else {
+        ObjectKind::Single
+    };
     let mut object = (root, root_members, root_kind);
     loop {
         let (node, members, kind) = object;
-        if let Some(member) = members.iter().find(|member| inside_string(member.key.span, text, offset)) {
-            let needs_colon = member.value.is_none() && !next_char_is(text, member.key.span.end, ':');
+        if let Some(member) = members
+            .iter()
+            .find(|member| inside_string(member.key.span, text, offset))
+        {
+            let needs_colon =
+                member.value.is_none() && !next_char_is(text, member.key.span.end, ':');
             let present = present_keys(members, Some(member));
             return Some(CompletionContext {
-                site: Site::Key { object: kind, present, needs_colon },
+                site: Site::Key {
+                    object: kind,
+                    present,
+                    needs_colon,
+                },
                 replace: member.key.span,
                 quoted: true,
             });
         }
-        let value_member = members
-            .iter()
-            .find(|member| member.value.as_ref().is_some_and(|value| value.span.touches(offset) && value.span.start < offset));
+        let value_member = members.iter().find(|member| {
+            member
+                .value
+                .as_ref()
+                .is_some_and(|value| value.span.touches(offset) && value.span.start < offset)
+        });
         if let Some(member) = value_member {
-            let Some(value) = &member.value else { return None };
+            let Some(value) = &member.value else {
+                return None;
+            };
             match (&value.kind, kind, member.key.text.as_str()) {
                 (NodeKind::Array(items), ObjectKind::Defaults, fields::EXECS) => {
-                    let (index, item) = items.iter().enumerate().find(|(_, item)| item.span.touches(offset) && item.span.start < offset)?;
+                    let (index, item) = items
+                        .iter()
+                        .enumerate()
+                        .find(|(_, item)| item.span.touches(offset) && item.span.start < offset)?;
                     object = (item, item.as_object()?, ObjectKind::Entry(index));
                     continue;
                 }
                 (NodeKind::Object(_) | NodeKind::Array(_), _, _) => return None,
                 _ => {
-                    let replace = if inside_string(value.span, text, offset) || !matches!(value.kind, NodeKind::String(_)) {
+                    let replace = if inside_string(value.span, text, offset)
+                        || !matches!(value.kind, NodeKind::String(_))
+                    {
                         value_replace(value, text, offset)
                     } else {
                         return None;
                     };
                     return Some(CompletionContext {
-                        site: Site::Value { object: kind, field: member.key.text.clone() },
+                        site: Site::Value {
+                            object: kind,
+                            field: member.key.text.clone(),
+                        },
                         replace,
                         quoted: matches!(value.kind, NodeKind::String(_)),
                     });
@@ -106,25 +137,47 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
 
 /// The cursor sits between tokens of an object: a bare word being typed, after a `:` (a value)
 /// or after `{` or `,` (a key).
-fn gap_context(node: &Node, members: &[Member], kind: ObjectKind, text: &str, offset: usize) -> Option<CompletionContext> {
+fn gap_context(
+    node: &Node,
+    members: &[Member],
+    kind: ObjectKind,
+    text: &str,
+    offset: usize,
+) -> Option<CompletionContext> {
     if !node.span.touches(offset) || offset == node.span.start {
         return None;
     }
     let before = &text[..offset.min(text.len())];
-    let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-').len();
+    let word_start = before
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .len();
     let replace = Span::new(word_start, offset);
     let previous = before[..word_start].trim_end().chars().last();
     if previous == Some(':') {
         let colon = before[..word_start].trim_end().len() - 1;
-        let member = members.iter().rev().find(|member| member.key.span.end <= colon)?;
+        let member = members
+            .iter()
+            .rev()
+            .find(|member| member.key.span.end <= colon)?;
         return Some(CompletionContext {
-            site: Site::Value { object: kind, field: member.key.text.clone() },
+            site: Site::Value {
+                object: kind,
+                field: member.key.text.clone(),
+            },
             replace,
             quoted: false,
         });
     }
     let needs_colon = !next_char_is(text, offset, ':');
-    Some(CompletionContext { site: Site::Key { object: kind, present: present_keys(members, None), needs_colon }, replace, quoted: false })
+    Some(CompletionContext {
+        site: Site::Key {
+            object: kind,
+            present: present_keys(members, None),
+            needs_colon,
+        },
+        replace,
+        quoted: false,
+    })
 }
 
 fn present_keys(members: &[Member], editing: Option<&Member>) -> Vec<String> {
@@ -143,7 +196,11 @@ fn inside_string(span: Span, text: &str, offset: usize) -> bool {
         return false;
     }
     let terminated = literal.len() >= 2 && literal.ends_with('"');
-    if terminated { offset < span.end } else { offset <= span.end }
+    if terminated {
+        offset < span.end
+    } else {
+        offset <= span.end
+    }
 }
 
 fn value_replace(value: &Node, text: &str, offset: usize) -> Span {
@@ -157,13 +214,18 @@ fn value_replace(value: &Node, text: &str, offset: usize) -> Span {
 }
 
 fn next_char_is(text: &str, offset: usize, wanted: char) -> bool {
-    text.get(offset..).and_then(|rest| rest.trim_start().chars().next()) == Some(wanted)
+    text.get(offset..)
+        .and_then(|rest| rest.trim_start().chars().next())
+        == Some(wanted)
 }
 
 /// The names a key in `object` may take.
 pub fn allowed_fields(object: ObjectKind) -> Vec<&'static fields::FieldSpec> {
     let mut allowed: Vec<&fields::FieldSpec> = match object {
-        ObjectKind::Defaults => fields::EXEC_FIELDS.iter().filter(|spec| fields::is_default_field(spec.name)).collect(),
+        ObjectKind::Defaults => fields::EXEC_FIELDS
+            .iter()
+            .filter(|spec| fields::is_default_field(spec.name))
+            .collect(),
         _ => fields::EXEC_FIELDS.iter().collect(),
     };
     match object {
@@ -177,7 +239,11 @@ pub fn allowed_fields(object: ObjectKind) -> Vec<&'static fields::FieldSpec> {
 /// The candidates that need nothing but the text: field names, booleans, region ids.
 pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
     match &context.site {
-        Site::Key { object, present, needs_colon } => allowed_fields(*object)
+        Site::Key {
+            object,
+            present,
+            needs_colon,
+        } => allowed_fields(*object)
             .into_iter()
             .filter(|spec| !present.iter().any(|name| name == spec.name))
             .map(|spec| {
@@ -189,15 +255,24 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
                     documentation: Some(spec.doc.to_owned()),
                     insert: format!("\"{}\"{suffix}", spec.name),
                     replace: context.replace,
-                    filter: if context.quoted { format!("\"{}\"", spec.name) } else { spec.name.to_owned() },
+                    filter: if context.quoted {
+                        format!("\"{}\"", spec.name)
+                    } else {
+                        spec.name.to_owned()
+                    },
                 }
             })
             .collect(),
         Site::Value { field, .. } => match fields::exec_field(field).map(|spec| spec.field_type) {
-            Some(FieldType::Boolean) => ["true", "false"].iter().map(|word| value_candidate(context, word, None, word.to_string())).collect(),
+            Some(FieldType::Boolean) => ["true", "false"]
+                .iter()
+                .map(|word| value_candidate(context, word, None, word.to_string()))
+                .collect(),
             _ if field == fields::REGION_ID => KNOWN_REGIONS
                 .iter()
-                .map(|(id, name)| value_candidate(context, id, Some(name.to_string()), format!("\"{id}\"")))
+                .map(|(id, name)| {
+                    value_candidate(context, id, Some(name.to_string()), format!("\"{id}\""))
+                })
                 .collect(),
             _ => Vec::new(),
         },
@@ -205,8 +280,17 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
 }
 
 /// A value item replacing the context's text with `insert`.
-pub fn value_candidate(context: &CompletionContext, label: &str, detail: Option<String>, insert: String) -> Candidate {
-    let filter = if context.quoted { format!("\"{label}\"") } else { label.to_owned() };
+pub fn value_candidate(
+    context: &CompletionContext,
+    label: &str,
+    detail: Option<String>,
+    insert: String,
+) -> Candidate {
+    let filter = if context.quoted {
+        format!("\"{label}\"")
+    } else {
+        label.to_owned()
+    };
     Candidate {
         label: label.to_owned(),
         kind: CandidateKind::Value,
@@ -225,5 +309,9 @@ fn type_detail(spec: &fields::FieldSpec) -> String {
         FieldType::Command => "array of strings",
         FieldType::Entries => "array of exec objects",
     };
-    if spec.required { format!("{kind}, required") } else { kind.to_owned() }
+    if spec.required {
+        format!("{kind}, required")
+    } else {
+        kind.to_owned()
+    }
 }

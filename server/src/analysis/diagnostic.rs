@@ -132,7 +132,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: code.severity(), span, message: message.into(), fix: None }
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            span,
+            message: message.into(),
+            fix: None,
+        }
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {

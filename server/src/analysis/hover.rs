@@ -1,10 +1,10 @@
 //! Hover on a field's key or value: the field's documentation (and a region's name).
 
+use super::Analysis;
 use super::fields::{self, FieldSpec, FieldType};
 use super::regions;
 use super::span::Span;
 use super::tree::{Member, Node, NodeKind};
-use super::Analysis;
 
 /// What the cursor is on, for hover: a known field's key or value.
 #[derive(Clone, Debug)]
@@ -22,13 +22,23 @@ pub struct HoverTarget<'a> {
 pub fn target(analysis: &Analysis, offset: usize) -> Option<HoverTarget<'_>> {
     let root = analysis.tree.as_ref()?;
     let members = root.as_object()?;
-    let multi = members.iter().any(|member| member.key.text == fields::EXECS);
+    let multi = members
+        .iter()
+        .any(|member| member.key.text == fields::EXECS);
     if let Some(found) = in_members(members, offset, if multi { None } else { Some(0) }) {
         return Some(found);
     }
-    let execs = members.iter().rev().find(|member| member.key.text == fields::EXECS)?;
-    let NodeKind::Array(items) = &execs.value.as_ref()?.kind else { return None };
-    let (index, item) = items.iter().enumerate().find(|(_, item)| item.span.contains(offset))?;
+    let execs = members
+        .iter()
+        .rev()
+        .find(|member| member.key.text == fields::EXECS)?;
+    let NodeKind::Array(items) = &execs.value.as_ref()?.kind else {
+        return None;
+    };
+    let (index, item) = items
+        .iter()
+        .enumerate()
+        .find(|(_, item)| item.span.contains(offset))?;
     in_members(item.as_object()?, offset, Some(index))
 }
 
@@ -36,11 +46,25 @@ fn in_members(members: &[Member], offset: usize, entry: Option<usize>) -> Option
     members.iter().find_map(|member| {
         let field = fields::any_field(&member.key.text)?;
         if member.key.span.contains(offset) {
-            return Some(HoverTarget { field, span: member.key.span, value: None, entry });
+            return Some(HoverTarget {
+                field,
+                span: member.key.span,
+                value: None,
+                entry,
+            });
         }
-        let value = member.value.as_ref().filter(|value| value.span.contains(offset))?;
-        let scalar = !matches!(value.kind, NodeKind::Object(_)) && field.field_type != FieldType::Entries;
-        scalar.then_some(HoverTarget { field, span: value.span, value: Some(value), entry })
+        let value = member
+            .value
+            .as_ref()
+            .filter(|value| value.span.contains(offset))?;
+        let scalar =
+            !matches!(value.kind, NodeKind::Object(_)) && field.field_type != FieldType::Entries;
+        scalar.then_some(HoverTarget {
+            field,
+            span: value.span,
+            value: Some(value),
+            entry,
+        })
     })
 }
 

@@ -50,7 +50,14 @@ impl<'a> Lexer<'a> {
     pub fn new(text: &'a str, strict: bool) -> Lexer<'a> {
         // A byte order mark is not part of the JSON text.
         let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        Lexer { text, bytes: text.as_bytes(), pos, strict, string_value: String::new(), errors: Vec::new() }
+        Lexer {
+            text,
+            bytes: text.as_bytes(),
+            pos,
+            strict,
+            string_value: String::new(),
+            errors: Vec::new(),
+        }
     }
 
     pub fn text(&self) -> &'a str {
@@ -60,7 +67,10 @@ impl<'a> Lexer<'a> {
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
         // A binary file could hold millions of bad characters; a thousand errors say enough.
         if self.errors.len() < 1000 {
-            self.errors.push(LexError { span: Span::new(start, end), message: message.into() });
+            self.errors.push(LexError {
+                span: Span::new(start, end),
+                message: message.into(),
+            });
         }
     }
 
@@ -68,7 +78,10 @@ impl<'a> Lexer<'a> {
         self.skip_trivia();
         let start = self.pos;
         let Some(&byte) = self.bytes.get(start) else {
-            return Token { kind: TokenKind::Eof, span: Span::new(start, start) };
+            return Token {
+                kind: TokenKind::Eof,
+                span: Span::new(start, start),
+            };
         };
         let kind = match byte {
             b'{' => self.single(TokenKind::LBrace),
@@ -86,7 +99,10 @@ impl<'a> Lexer<'a> {
                 TokenKind::Junk
             }
         };
-        Token { kind, span: Span::new(start, self.pos) }
+        Token {
+            kind,
+            span: Span::new(start, self.pos),
+        }
     }
 
     fn single(&mut self, kind: TokenKind) -> TokenKind {
@@ -101,7 +117,10 @@ impl<'a> Lexer<'a> {
                 b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
                     let start = self.pos;
                     let rest = &self.bytes[self.pos..];
-                    let len = rest.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(rest.len());
+                    let len = rest
+                        .iter()
+                        .position(|&b| b == b'\n' || b == b'\r')
+                        .unwrap_or(rest.len());
                     self.pos += len;
                     self.reject_comment(start);
                 }
@@ -111,7 +130,11 @@ impl<'a> Lexer<'a> {
                         Some(end) => self.pos = start + 2 + end + 2,
                         None => {
                             self.pos = self.bytes.len();
-                            self.error(start, start + 2, "unterminated comment: add `*/` to close it");
+                            self.error(
+                                start,
+                                start + 2,
+                                "unterminated comment: add `*/` to close it",
+                            );
                         }
                     }
                     self.reject_comment(start);
@@ -154,7 +177,14 @@ impl<'a> Lexer<'a> {
             }
         }
         if !is_json_number(&self.bytes[start..self.pos]) {
-            self.error(start, self.pos, format!("`{}` is not a valid JSON number", &self.text[start..self.pos]));
+            self.error(
+                start,
+                self.pos,
+                format!(
+                    "`{}` is not a valid JSON number",
+                    &self.text[start..self.pos]
+                ),
+            );
         }
         TokenKind::Number
     }
@@ -183,7 +213,11 @@ impl<'a> Lexer<'a> {
                     return TokenKind::String;
                 }
                 Some(&control) => {
-                    self.error(self.pos, self.pos + 1, "control characters in strings must be escaped");
+                    self.error(
+                        self.pos,
+                        self.pos + 1,
+                        "control characters in strings must be escaped",
+                    );
                     self.string_value.push(char::from(control));
                     self.pos += 1;
                 }
@@ -210,15 +244,26 @@ impl<'a> Lexer<'a> {
             b'u' => match self.unicode_escape() {
                 Some(decoded) => decoded,
                 None => {
-                    self.error(start, self.pos, "invalid unicode escape: expected `\\u` and four hex digits");
+                    self.error(
+                        start,
+                        self.pos,
+                        "invalid unicode escape: expected `\\u` and four hex digits",
+                    );
                     return;
                 }
             },
             _ => {
                 // Step back over a multi-byte character so spans stay on character boundaries.
-                let width = self.text[start + 1..].chars().next().map_or(1, char::len_utf8);
+                let width = self.text[start + 1..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
                 self.pos = start + 1 + width;
-                self.error(start, self.pos, format!("invalid escape `{}`", &self.text[start..self.pos]));
+                self.error(
+                    start,
+                    self.pos,
+                    format!("invalid escape `{}`", &self.text[start..self.pos]),
+                );
                 return;
             }
         };

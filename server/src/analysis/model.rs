@@ -96,12 +96,22 @@ pub struct Resolved<'a, T> {
 
 impl Model {
     /// The entry's own slot if it writes the field, else the default's.
-    pub fn resolve<'a, T>(&'a self, entry: &'a Entry, field: impl Fn(&Fields) -> &Slot<T>) -> Resolved<'a, T> {
+    pub fn resolve<'a, T>(
+        &'a self,
+        entry: &'a Entry,
+        field: impl Fn(&Fields) -> &Slot<T>,
+    ) -> Resolved<'a, T> {
         let own = field(&entry.own);
         if own.is_absent() && self.shape == Shape::Multi {
-            Resolved { slot: field(&self.defaults), inherited: true }
+            Resolved {
+                slot: field(&self.defaults),
+                inherited: true,
+            }
         } else {
-            Resolved { slot: own, inherited: false }
+            Resolved {
+                slot: own,
+                inherited: false,
+            }
         }
     }
 
@@ -114,21 +124,38 @@ impl Model {
 /// Builds the model from the parsed tree, reporting unknown fields and wrong types.
 pub fn build(root: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
     let Some(members) = root.as_object() else {
-        let message = format!("an exec config must be a JSON object, not {}", root.type_name());
+        let message = format!(
+            "an exec config must be a JSON object, not {}",
+            root.type_name()
+        );
         diagnostics.push(Diagnostic::new(Code::InvalidType, root.span, message));
         return None;
     };
-    let multi = members.iter().any(|member| member.key.text == fields::EXECS);
+    let multi = members
+        .iter()
+        .any(|member| member.key.text == fields::EXECS);
     let mut builder = Builder { text, diagnostics };
     if !multi {
         let own = builder.fields(members, Context::Single);
-        let entry = Entry { index: 0, span: root.span, own, layout: layout(root, members, text) };
-        return Some(Model { shape: Shape::Single, defaults: Fields::default(), entries: vec![entry] });
+        let entry = Entry {
+            index: 0,
+            span: root.span,
+            own,
+            layout: layout(root, members, text),
+        };
+        return Some(Model {
+            shape: Shape::Single,
+            defaults: Fields::default(),
+            entries: vec![entry],
+        });
     }
     let defaults = builder.fields(members, Context::Defaults);
     let mut entries = Vec::new();
     // With duplicate keys the last one wins, as in JSON.parse.
-    let execs = members.iter().rev().find(|member| member.key.text == fields::EXECS);
+    let execs = members
+        .iter()
+        .rev()
+        .find(|member| member.key.text == fields::EXECS);
     if let Some(value) = execs.and_then(|member| member.value.as_ref()) {
         match &value.kind {
             NodeKind::Array(items) => {
@@ -136,22 +163,43 @@ pub fn build(root: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Opti
                     match item.as_object() {
                         Some(members) => {
                             let own = builder.fields(members, Context::Entry);
-                            entries.push(Entry { index, span: item.span, own, layout: layout(item, members, text) });
+                            entries.push(Entry {
+                                index,
+                                span: item.span,
+                                own,
+                                layout: layout(item, members, text),
+                            });
                         }
                         None => {
-                            let message = format!("each entry of Execs must be an exec object, not {}", item.type_name());
-                            builder.diagnostics.push(Diagnostic::new(Code::InvalidType, item.span, message));
+                            let message = format!(
+                                "each entry of Execs must be an exec object, not {}",
+                                item.type_name()
+                            );
+                            builder.diagnostics.push(Diagnostic::new(
+                                Code::InvalidType,
+                                item.span,
+                                message,
+                            ));
                         }
                     }
                 }
             }
             _ => {
-                let message = format!("Execs must be an array of exec objects, not {}", value.type_name());
-                builder.diagnostics.push(Diagnostic::new(Code::InvalidType, value.span, message));
+                let message = format!(
+                    "Execs must be an array of exec objects, not {}",
+                    value.type_name()
+                );
+                builder
+                    .diagnostics
+                    .push(Diagnostic::new(Code::InvalidType, value.span, message));
             }
         }
     }
-    Some(Model { shape: Shape::Multi, defaults, entries })
+    Some(Model {
+        shape: Shape::Multi,
+        defaults,
+        entries,
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -168,7 +216,9 @@ impl Context {
     fn allows(self, name: &str) -> bool {
         match self {
             Context::Single => fields::exec_field(name).is_some() || name == fields::SCHEMA,
-            Context::Defaults => fields::is_default_field(name) || name == fields::EXECS || name == fields::SCHEMA,
+            Context::Defaults => {
+                fields::is_default_field(name) || name == fields::EXECS || name == fields::SCHEMA
+            }
             Context::Entry => fields::exec_field(name).is_some(),
         }
     }
@@ -179,7 +229,11 @@ impl Context {
             Context::Defaults => &[fields::EXECS, fields::SCHEMA],
             Context::Entry => &[],
         };
-        fields::EXEC_FIELDS.iter().map(|spec| spec.name).chain(extra.iter().copied()).filter(move |name| self.allows(name))
+        fields::EXEC_FIELDS
+            .iter()
+            .map(|spec| spec.name)
+            .chain(extra.iter().copied())
+            .filter(move |name| self.allows(name))
     }
 }
 
@@ -197,23 +251,31 @@ impl Builder<'_> {
                 self.unknown_field(member, context);
                 continue;
             }
-            let Some(spec) = fields::any_field(name) else { continue };
+            let Some(spec) = fields::any_field(name) else {
+                continue;
+            };
             let Some(value) = &member.value else {
                 // `"Sync":` with nothing after it is a syntax error already; treat it as written.
                 mark_invalid(&mut fields, name, member.key.span);
                 continue;
             };
             match spec.field_type {
-                FieldType::Command => fields.command = Some(command::read(value, self.text, self.diagnostics)),
+                FieldType::Command => {
+                    fields.command = Some(command::read(value, self.text, self.diagnostics))
+                }
                 FieldType::String => match value.as_str() {
-                    Some(text) => set_string(&mut fields, name, Slot::Value(text.to_owned(), value.span)),
+                    Some(text) => {
+                        set_string(&mut fields, name, Slot::Value(text.to_owned(), value.span))
+                    }
                     None => {
                         self.wrong_type(name, "a string", value);
                         set_string(&mut fields, name, Slot::Invalid);
                     }
                 },
                 FieldType::Boolean => match value.kind {
-                    NodeKind::Bool(flag) => set_flag(&mut fields, name, Slot::Value(flag, value.span)),
+                    NodeKind::Bool(flag) => {
+                        set_flag(&mut fields, name, Slot::Value(flag, value.span))
+                    }
                     _ => {
                         self.wrong_type(name, "a boolean (true or false)", value);
                         set_flag(&mut fields, name, Slot::Invalid);
@@ -231,32 +293,45 @@ impl Builder<'_> {
         if let Some(text @ ("true" | "false")) = value.as_str() {
             message.push_str(&format!(": write {text} without quotes"));
         }
-        self.diagnostics.push(Diagnostic::new(Code::InvalidType, value.span, message));
+        self.diagnostics
+            .push(Diagnostic::new(Code::InvalidType, value.span, message));
     }
 
     fn unknown_field(&mut self, member: &Member, context: Context) {
         let name = member.key.text.as_str();
         let key = member.key.span;
-        let message = if context == Context::Defaults && (name == fields::COMMAND || name == fields::LABEL) {
-            format!("{name} cannot be a default at the top of a file with Execs: set it in each entry")
+        let message = if context == Context::Defaults
+            && (name == fields::COMMAND || name == fields::LABEL)
+        {
+            format!(
+                "{name} cannot be a default at the top of a file with Execs: set it in each entry"
+            )
         } else {
             match suggest::nearest(name, context.known_names()) {
                 Some(suggestion) => {
                     let message = format!("unknown field `{name}`: did you mean `{suggestion}`?");
                     let fix = Fix {
                         title: format!("Rename to `{suggestion}`"),
-                        edits: vec![Edit { span: key, text: format!("\"{suggestion}\"") }],
+                        edits: vec![Edit {
+                            span: key,
+                            text: format!("\"{suggestion}\""),
+                        }],
                     };
-                    self.diagnostics.push(Diagnostic::new(Code::UnknownField, key, message).with_fix(fix));
+                    self.diagnostics
+                        .push(Diagnostic::new(Code::UnknownField, key, message).with_fix(fix));
                     return;
                 }
                 None => {
                     let known: Vec<&str> = context.known_names().collect();
-                    format!("unknown field `{name}`: expected one of {}", known.join(", "))
+                    format!(
+                        "unknown field `{name}`: expected one of {}",
+                        known.join(", ")
+                    )
                 }
             }
         };
-        self.diagnostics.push(Diagnostic::new(Code::UnknownField, key, message));
+        self.diagnostics
+            .push(Diagnostic::new(Code::UnknownField, key, message));
     }
 }
 
@@ -281,7 +356,11 @@ fn set_flag(fields: &mut Fields, name: &str, slot: Slot<bool>) {
 
 fn mark_invalid(fields: &mut Fields, name: &str, key: Span) {
     if name == fields::COMMAND {
-        fields.command = Some(CommandValue { span: key, string_form: false, items: None });
+        fields.command = Some(CommandValue {
+            span: key,
+            string_form: false,
+            items: None,
+        });
     }
     set_string(fields, name, Slot::Invalid);
     set_flag(fields, name, Slot::Invalid);
@@ -289,14 +368,26 @@ fn mark_invalid(fields: &mut Fields, name: &str, key: Span) {
 
 fn layout(object: &Node, members: &[Member], text: &str) -> ObjectLayout {
     let last = members.last();
-    let last_member_end = last.map(|member| member.value.as_ref().map_or(member.key.span.end, |value| value.span.end));
+    let last_member_end = last.map(|member| {
+        member
+            .value
+            .as_ref()
+            .map_or(member.key.span.end, |value| value.span.end)
+    });
     let member_indent = last.and_then(|member| {
         let line_start = text[..member.key.span.start].rfind(['\n', '\r'])? + 1;
         if line_start <= object.span.start {
             return None;
         }
         let prefix = &text[line_start..member.key.span.start];
-        prefix.chars().all(|c| c == ' ' || c == '\t').then(|| prefix.to_owned())
+        prefix
+            .chars()
+            .all(|c| c == ' ' || c == '\t')
+            .then(|| prefix.to_owned())
     });
-    ObjectLayout { open_brace: object.span.start, last_member_end, member_indent }
+    ObjectLayout {
+        open_brace: object.span.start,
+        last_member_end,
+        member_indent,
+    }
 }

@@ -33,10 +33,19 @@ pub struct Parsed {
 /// Parses `text`. In `strict` mode (the JSON inside a Command string) comments and
 /// trailing commas are syntax errors.
 pub fn parse(text: &str, strict: bool) -> Parsed {
-    let mut parser = Parser { lexer: Lexer::new(text, strict), token: None, errors: Vec::new(), strict, reported_end: false };
+    let mut parser = Parser {
+        lexer: Lexer::new(text, strict),
+        token: None,
+        errors: Vec::new(),
+        strict,
+        reported_end: false,
+    };
     let root = if parser.peek().kind == TokenKind::Eof {
         let end = text.len();
-        parser.error(Span::new(end, end), "the file is empty: expected a JSON object");
+        parser.error(
+            Span::new(end, end),
+            "the file is empty: expected a JSON object",
+        );
         None
     } else {
         parser.value(0)
@@ -89,7 +98,11 @@ impl Parser<'_> {
             return;
         }
         if self.errors.len() < MAX_ERRORS {
-            self.errors.push(SyntaxError { kind: SyntaxErrorKind::Syntax, span, message: message.into() });
+            self.errors.push(SyntaxError {
+                kind: SyntaxErrorKind::Syntax,
+                span,
+                message: message.into(),
+            });
         }
     }
 
@@ -115,7 +128,10 @@ impl Parser<'_> {
             TokenKind::False => NodeKind::Bool(false),
             TokenKind::Null => NodeKind::Null,
             TokenKind::Word | TokenKind::Junk => {
-                let message = format!("unexpected {}: expected a value (strings need double quotes)", self.describe(token));
+                let message = format!(
+                    "unexpected {}: expected a value (strings need double quotes)",
+                    self.describe(token)
+                );
                 self.error(token.span, message);
                 self.bump();
                 return None;
@@ -127,7 +143,10 @@ impl Parser<'_> {
             }
         };
         self.bump();
-        Some(Node { span: token.span, kind })
+        Some(Node {
+            span: token.span,
+            kind,
+        })
     }
 
     fn object(&mut self, depth: usize) -> Node {
@@ -138,7 +157,10 @@ impl Parser<'_> {
             match token.kind {
                 TokenKind::RBrace => break self.bump().span.end,
                 TokenKind::Eof | TokenKind::RBracket => {
-                    let message = format!("expected `}}` to close the object, found {}", self.describe(token));
+                    let message = format!(
+                        "expected `}}` to close the object, found {}",
+                        self.describe(token)
+                    );
                     self.error(token.span, message);
                     break token.span.start;
                 }
@@ -151,13 +173,19 @@ impl Parser<'_> {
                     self.value(depth + 1);
                 }
                 _ => {
-                    let message = format!("expected a property name in double quotes, found {}", self.describe(token));
+                    let message = format!(
+                        "expected a property name in double quotes, found {}",
+                        self.describe(token)
+                    );
                     self.error(token.span, message);
                     self.bump();
                 }
             }
         };
-        Node { span: Span::new(open.span.start, end), kind: NodeKind::Object(members) }
+        Node {
+            span: Span::new(open.span.start, end),
+            kind: NodeKind::Object(members),
+        }
     }
 
     fn member(&mut self, depth: usize) -> Member {
@@ -168,10 +196,16 @@ impl Parser<'_> {
             self.error(token.span, "property names must be in double quotes");
             self.lexer.text()[token.span.start..token.span.end].to_owned()
         };
-        let key = Key { text, span: token.span };
+        let key = Key {
+            text,
+            span: token.span,
+        };
         let next = self.peek();
         if next.kind != TokenKind::Colon {
-            let message = format!("expected `:` after the property name, found {}", self.describe(next));
+            let message = format!(
+                "expected `:` after the property name, found {}",
+                self.describe(next)
+            );
             self.error(next.span, message);
             return Member { key, value: None };
         }
@@ -188,7 +222,10 @@ impl Parser<'_> {
             match token.kind {
                 TokenKind::RBracket => break self.bump().span.end,
                 TokenKind::Eof | TokenKind::RBrace => {
-                    let message = format!("expected `]` to close the array, found {}", self.describe(token));
+                    let message = format!(
+                        "expected `]` to close the array, found {}",
+                        self.describe(token)
+                    );
                     self.error(token.span, message);
                     break token.span.start;
                 }
@@ -205,7 +242,10 @@ impl Parser<'_> {
                 }
             }
         };
-        Node { span: Span::new(open.span.start, end), kind: NodeKind::Array(items) }
+        Node {
+            span: Span::new(open.span.start, end),
+            kind: NodeKind::Array(items),
+        }
     }
 
     /// After a member or item: a comma (maybe trailing), the closer, or a reported error.
@@ -221,7 +261,8 @@ impl Parser<'_> {
                         self.errors.push(SyntaxError {
                             kind: SyntaxErrorKind::TrailingComma,
                             span: token.span,
-                            message: "trailing comma: remove it (JSON does not allow one)".to_owned(),
+                            message: "trailing comma: remove it (JSON does not allow one)"
+                                .to_owned(),
                         });
                     }
                 }
@@ -229,7 +270,11 @@ impl Parser<'_> {
             kind if kind == closer => {}
             TokenKind::Eof | TokenKind::RBrace | TokenKind::RBracket => {}
             _ => {
-                let expected = if closer == TokenKind::RBrace { "`,` or `}`" } else { "`,` or `]`" };
+                let expected = if closer == TokenKind::RBrace {
+                    "`,` or `}`"
+                } else {
+                    "`,` or `]`"
+                };
                 let message = format!("expected {expected}, found {}", self.describe(token));
                 self.error(token.span, message);
             }
@@ -239,7 +284,10 @@ impl Parser<'_> {
     /// Skips a too-deeply nested value without recursion, reporting it once.
     fn skip_nested(&mut self) {
         let open = self.bump();
-        self.error(open.span, format!("nesting deeper than {MAX_DEPTH} levels is not supported"));
+        self.error(
+            open.span,
+            format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
+        );
         let mut depth = 1usize;
         while depth > 0 {
             match self.bump().kind {

@@ -36,5 +36,8 @@ pub fn is_known_region(region: &str) -> bool {
 }
 
 pub fn region_name(region: &str) -> Option<&'static str> {
-    KNOWN_REGIONS.iter().find(|(id, _)| *id == region).map(|(_, name)| *name)
+    KNOWN_REGIONS
+        .iter()
+        .find(|(id, _)| *id == region)
+        .map(|(_, name)| *name)
 }

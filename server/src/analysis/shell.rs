@@ -13,18 +13,25 @@ pub fn is_interactive_shell(items: &[&str]) -> bool {
     let mut rest = items;
     if rest.first().is_some_and(|first| base_name(first) == "env") {
         rest = &rest[1..];
-        while rest.first().is_some_and(|item| item.starts_with('-') || is_assignment(item)) {
+        while rest
+            .first()
+            .is_some_and(|item| item.starts_with('-') || is_assignment(item))
+        {
             rest = &rest[1..];
         }
     }
     let Some((program, options)) = rest.split_first() else {
         return false;
     };
-    SHELLS.contains(&base_name(program)) && options.iter().all(|option| is_option_without_command(option))
+    SHELLS.contains(&base_name(program))
+        && options
+            .iter()
+            .all(|option| is_option_without_command(option))
 }
 
 fn is_assignment(item: &str) -> bool {
-    item.split_once('=').is_some_and(|(name, _)| !name.is_empty() && !name.contains('/'))
+    item.split_once('=')
+        .is_some_and(|(name, _)| !name.is_empty() && !name.contains('/'))
 }
 
 /// `-l`, `-i`, `--login` are options; `-c` or a cluster holding `c` (`-lc`) runs a string.
@@ -47,7 +54,13 @@ mod tests {
         assert!(is_interactive_shell(&["/bin/bash"]));
         assert!(is_interactive_shell(&["bash", "-l"]));
         assert!(is_interactive_shell(&["/usr/bin/env", "bash"]));
-        assert!(is_interactive_shell(&["env", "-i", "TERM=xterm", "/bin/zsh", "--login"]));
+        assert!(is_interactive_shell(&[
+            "env",
+            "-i",
+            "TERM=xterm",
+            "/bin/zsh",
+            "--login"
+        ]));
     }
 
     #[test]

@@ -15,11 +15,15 @@ pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
         }
     }
     let limit = (name.chars().count() / 3).clamp(1, 3);
-    best.filter(|(distance, _)| *distance <= limit).map(|(_, candidate)| candidate)
+    best.filter(|(distance, _)| *distance <= limit)
+        .map(|(_, candidate)| candidate)
 }
 
 fn normalize(name: &str) -> String {
-    name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Levenshtein distance over characters.

@@ -17,7 +17,11 @@ pub struct EntrySymbol {
 const MAX_NAME_CHARS: usize = 80;
 
 pub fn symbols(model: &Model) -> Vec<EntrySymbol> {
-    model.entries.iter().map(|entry| symbol(model, entry)).collect()
+    model
+        .entries
+        .iter()
+        .map(|entry| symbol(model, entry))
+        .collect()
 }
 
 /// A readable name for the entry, for the outline, lenses and results.
@@ -26,7 +30,11 @@ pub fn entry_name(model: &Model, entry: &Entry) -> String {
         return label.clone();
     }
     let command = command_line(entry);
-    let container = model.resolve(entry, |f| &f.container_name).slot.value().cloned();
+    let container = model
+        .resolve(entry, |f| &f.container_name)
+        .slot
+        .value()
+        .cloned();
     let name = match (container, command) {
         (Some(container), Some(command)) => format!("{container}: {command}"),
         (None, Some(command)) => command,
@@ -48,8 +56,18 @@ fn symbol(model: &Model, entry: &Entry) -> EntrySymbol {
         (_, Some(command)) if entry.span.touches(command.span.start) => command.span,
         _ => Span::new(entry.span.start, entry.span.start + 1),
     };
-    let detail = entry.own.label.value().and_then(|_| command_line(entry)).map(|line| shorten(&line, MAX_NAME_CHARS));
-    EntrySymbol { name: entry_name(model, entry), detail, span: entry.span, selection }
+    let detail = entry
+        .own
+        .label
+        .value()
+        .and_then(|_| command_line(entry))
+        .map(|line| shorten(&line, MAX_NAME_CHARS));
+    EntrySymbol {
+        name: entry_name(model, entry),
+        detail,
+        span: entry.span,
+        selection,
+    }
 }
 
 /// `text` cut to `max` characters with an ellipsis.

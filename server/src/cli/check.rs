@@ -41,7 +41,9 @@ pub fn check(paths: &[PathBuf], format: Format) -> ExitCode {
             match std::fs::read(&file) {
                 Ok(bytes) => {
                     let (text, diagnostics) = check_bytes(&bytes);
-                    errors |= diagnostics.iter().any(|d| d.severity == analysis::diagnostic::Severity::Error);
+                    errors |= diagnostics
+                        .iter()
+                        .any(|d| d.severity == analysis::diagnostic::Severity::Error);
                     if let Err(error) = print(&mut out, &file, &text, &diagnostics, format) {
                         eprintln!("cannot write the report: {error}");
                         return ExitCode::from(2);
@@ -74,9 +76,15 @@ pub fn check_bytes(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
         Err(error) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let at = error.valid_up_to();
-            let message = format!("the file is not valid UTF-8 (invalid byte at offset {at}): save it as UTF-8");
+            let message = format!(
+                "the file is not valid UTF-8 (invalid byte at offset {at}): save it as UTF-8"
+            );
             let replacement_end = at + char::REPLACEMENT_CHARACTER.len_utf8();
-            let mut diagnostics = vec![Diagnostic::new(Code::Syntax, Span::new(at, replacement_end), message)];
+            let mut diagnostics = vec![Diagnostic::new(
+                Code::Syntax,
+                Span::new(at, replacement_end),
+                message,
+            )];
             diagnostics.extend(analysis::analyze(&text).diagnostics);
             (text, diagnostics)
         }
@@ -111,7 +119,13 @@ fn collect(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn print(out: &mut impl Write, path: &Path, text: &str, diagnostics: &[Diagnostic], format: Format) -> std::io::Result<()> {
+fn print(
+    out: &mut impl Write,
+    path: &Path,
+    text: &str,
+    diagnostics: &[Diagnostic],
+    format: Format,
+) -> std::io::Result<()> {
     let rope = Rope::from_str(text);
     for diagnostic in diagnostics {
         let start = position::position_of(&rope, Encoding::Utf16, diagnostic.span.start);

@@ -56,18 +56,29 @@ pub fn parse(value: &Value) -> (Settings, Vec<String>) {
 }
 
 fn apply(settings: &mut Settings, name: &str, value: &Value) -> Result<(), String> {
-    let wrong = |expected: &str| format!("{SECTION}.{name} must be {expected}; the default is used");
+    let wrong =
+        |expected: &str| format!("{SECTION}.{name} must be {expected}; the default is used");
     match name {
         "profile" => settings.profile = optional_string(value).ok_or_else(|| wrong("a string"))?,
-        "regionId" => settings.region_id = optional_string(value).ok_or_else(|| wrong("a string"))?,
-        "endpoint" => settings.endpoint = optional_string(value).ok_or_else(|| wrong("a string"))?,
+        "regionId" => {
+            settings.region_id = optional_string(value).ok_or_else(|| wrong("a string"))?
+        }
+        "endpoint" => {
+            settings.endpoint = optional_string(value).ok_or_else(|| wrong("a string"))?
+        }
         "signatureVersion" => match value.as_str() {
             Some(version @ ("v2" | "v3")) => settings.signature_version = version.to_owned(),
             _ => return Err(wrong("\"v2\" or \"v3\"")),
         },
-        "confirmRun" => settings.confirm_run = value.as_bool().ok_or_else(|| wrong("true or false"))?,
+        "confirmRun" => {
+            settings.confirm_run = value.as_bool().ok_or_else(|| wrong("true or false"))?
+        }
         "online" => settings.online = value.as_bool().ok_or_else(|| wrong("true or false"))?,
-        "cacheTtlSeconds" => settings.cache_ttl_seconds = value.as_u64().ok_or_else(|| wrong("a whole number of seconds"))?,
+        "cacheTtlSeconds" => {
+            settings.cache_ttl_seconds = value
+                .as_u64()
+                .ok_or_else(|| wrong("a whole number of seconds"))?
+        }
         // Settings of the editor extensions themselves travel in the same section.
         "server" | "trace" => {}
         _ => return Err(format!("unknown option {SECTION}.{name} is ignored")),
@@ -96,16 +107,22 @@ mod tests {
         let (flat, problems) = parse(&json!({"confirmRun": false, "regionId": "cn-beijing"}));
         assert!(problems.is_empty());
         assert!(!flat.confirm_run);
-        let (nested, _) = parse(&json!({"eciExec": {"confirmRun": false, "regionId": "cn-beijing"}}));
+        let (nested, _) =
+            parse(&json!({"eciExec": {"confirmRun": false, "regionId": "cn-beijing"}}));
         assert_eq!(flat, nested);
     }
 
     #[test]
     fn reports_unknown_and_ill_typed_options() {
-        let (settings, problems) = parse(&json!({"confirmRun": "no", "colour": "red", "signatureVersion": "v9"}));
+        let (settings, problems) =
+            parse(&json!({"confirmRun": "no", "colour": "red", "signatureVersion": "v9"}));
         assert!(settings.confirm_run);
         assert_eq!(settings.signature_version, "v2");
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("unknown option eciExec.colour")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("unknown option eciExec.colour"))
+        );
     }
 }

@@ -24,11 +24,21 @@ impl Converter<'_> {
     }
 
     pub fn range(&self, span: Span) -> Range {
-        Range { start: self.position(span.start), end: self.position(span.end) }
+        Range {
+            start: self.position(span.start),
+            end: self.position(span.end),
+        }
     }
 
     pub fn offset(&self, position: Position) -> usize {
-        position::offset_of(self.rope, self.encoding, LineCol { line: position.line, character: position.character })
+        position::offset_of(
+            self.rope,
+            self.encoding,
+            LineCol {
+                line: position.line,
+                character: position.character,
+            },
+        )
     }
 
     pub fn span(&self, range: Range) -> Span {
@@ -51,11 +61,17 @@ impl Converter<'_> {
     }
 
     pub fn edit(&self, edit: &Edit) -> TextEdit {
-        TextEdit { range: self.range(edit.span), new_text: edit.text.clone() }
+        TextEdit {
+            range: self.range(edit.span),
+            new_text: edit.text.clone(),
+        }
     }
 
     pub fn workspace_edit(&self, uri: &Uri, edits: &[Edit]) -> WorkspaceEdit {
         let edits = edits.iter().map(|edit| self.edit(edit)).collect();
-        WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..WorkspaceEdit::default() }
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }
     }
 }

@@ -2,20 +2,28 @@
 //! one), pulled through `textDocument/diagnostic` when the client supports it, cleared on close.
 
 use tower_lsp_server::ls_types::{
-    self as lsp, DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
-    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, UnchangedDocumentDiagnosticReport,
-    Uri,
+    self as lsp, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
+    RelatedUnchangedDocumentDiagnosticReport, UnchangedDocumentDiagnosticReport, Uri,
 };
 
+use super::Backend;
 use super::convert::Converter;
 use super::documents::Analyzed;
-use super::Backend;
 
 impl Backend {
     /// The LSP diagnostics of one analysed version.
     pub(super) fn lsp_diagnostics(&self, analyzed: &Analyzed) -> Vec<lsp::Diagnostic> {
-        let converter = Converter { rope: &analyzed.rope, encoding: self.encoding() };
-        analyzed.analysis.diagnostics.iter().map(|diagnostic| converter.diagnostic(diagnostic)).collect()
+        let converter = Converter {
+            rope: &analyzed.rope,
+            encoding: self.encoding(),
+        };
+        analyzed
+            .analysis
+            .diagnostics
+            .iter()
+            .map(|diagnostic| converter.diagnostic(diagnostic))
+            .collect()
     }
 
     /// After a change: analyse and publish, unless the client pulls or a newer version came.
@@ -29,11 +37,16 @@ impl Backend {
             if backend.documents.version(&uri) != Some(version) {
                 return;
             }
-            let Some(analyzed) = backend.documents.analyzed(&uri).await else { return };
+            let Some(analyzed) = backend.documents.analyzed(&uri).await else {
+                return;
+            };
             let diagnostics = backend.lsp_diagnostics(&analyzed);
             let _gate = backend.publish_gate.lock().await;
             if backend.documents.version(&uri) == Some(analyzed.version) {
-                backend.client.publish_diagnostics(uri, diagnostics, Some(analyzed.version)).await;
+                backend
+                    .client
+                    .publish_diagnostics(uri, diagnostics, Some(analyzed.version))
+                    .await;
             }
         });
     }
@@ -45,14 +58,20 @@ impl Backend {
     }
 
     /// `textDocument/diagnostic`: the full report, or "unchanged" when the client has this version's.
-    pub(super) async fn pull_diagnostics(&self, uri: &Uri, previous: Option<String>) -> DocumentDiagnosticReportResult {
+    pub(super) async fn pull_diagnostics(
+        &self,
+        uri: &Uri,
+        previous: Option<String>,
+    ) -> DocumentDiagnosticReportResult {
         let report = match self.documents.analyzed(uri).await {
             Some(analyzed) => {
                 let result_id = analyzed.version.to_string();
                 if previous.as_deref() == Some(result_id.as_str()) {
                     DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                         related_documents: None,
-                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id,
+                        },
                     })
                 } else {
                     full_report(Some(result_id), self.lsp_diagnostics(&analyzed))

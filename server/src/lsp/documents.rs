@@ -38,17 +38,27 @@ pub struct Documents {
 pub enum ChangeError {
     NotOpen,
     /// The change's version is not newer than the document's.
-    StaleVersion { current: i32, received: i32 },
+    StaleVersion {
+        current: i32,
+        received: i32,
+    },
 }
 
 impl Documents {
     fn lock(&self) -> MutexGuard<'_, HashMap<Uri, Document>> {
         // A panic while holding the lock leaves the map itself intact; keep serving.
-        self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
-        let document = Document { rope: Rope::from_str(text), version, text: None, analyzed: None };
+        let document = Document {
+            rope: Rope::from_str(text),
+            version,
+            text: None,
+            analyzed: None,
+        };
         self.lock().insert(uri, document);
     }
 
@@ -71,12 +81,16 @@ impl Documents {
         let mut open = self.lock();
         let document = open.get_mut(uri).ok_or(ChangeError::NotOpen)?;
         if version <= document.version {
-            return Err(ChangeError::StaleVersion { current: document.version, received: version });
+            return Err(ChangeError::StaleVersion {
+                current: document.version,
+                received: version,
+            });
         }
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let start = position::char_of(&document.rope, encoding, to_line_col(range.start));
+                    let start =
+                        position::char_of(&document.rope, encoding, to_line_col(range.start));
                     let end = position::char_of(&document.rope, encoding, to_line_col(range.end));
                     let (start, end) = (start.min(end), start.max(end));
                     document.rope.remove(start..end);
@@ -99,20 +113,29 @@ impl Documents {
             if let Some(analyzed) = &document.analyzed {
                 return Some(analyzed.clone());
             }
-            let text = document.text.get_or_insert_with(|| Arc::from(document.rope.to_string())).clone();
+            let text = document
+                .text
+                .get_or_insert_with(|| Arc::from(document.rope.to_string()))
+                .clone();
             (document.version, document.rope.clone(), text)
         };
         let analysis_text = text.clone();
         // On a blocking thread: a large file does not stall the runtime, and a panic in
         // analysis (a bug) becomes an error here instead of taking the server down.
-        let analysis = match tokio::task::spawn_blocking(move || analysis::analyze(&analysis_text)).await {
-            Ok(analysis) => analysis,
-            Err(error) => {
-                tracing::error!(%error, "analysis failed");
-                return None;
-            }
-        };
-        let analyzed = Arc::new(Analyzed { version, rope, text, analysis });
+        let analysis =
+            match tokio::task::spawn_blocking(move || analysis::analyze(&analysis_text)).await {
+                Ok(analysis) => analysis,
+                Err(error) => {
+                    tracing::error!(%error, "analysis failed");
+                    return None;
+                }
+            };
+        let analyzed = Arc::new(Analyzed {
+            version,
+            rope,
+            text,
+            analysis,
+        });
         if let Some(document) = self.lock().get_mut(uri)
             && document.version == version
         {
@@ -123,5 +146,8 @@ impl Documents {
 }
 
 pub fn to_line_col(position: tower_lsp_server::ls_types::Position) -> LineCol {
-    LineCol { line: position.line, character: position.character }
+    LineCol {
+        line: position.line,
+        character: position.character,
+    }
 }

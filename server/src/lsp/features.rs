@@ -1,24 +1,31 @@
 //! Completion, hover, code actions and document symbols: thin adapters from the analysis.
 
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind, CompletionList,
-    CompletionTextEdit, DocumentSymbol, Documentation, Hover, HoverContents, MarkupContent, MarkupKind, Position,
-    Range, SymbolKind, TextEdit, Uri,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind,
+    CompletionList, CompletionTextEdit, DocumentSymbol, Documentation, Hover, HoverContents,
+    MarkupContent, MarkupKind, Position, Range, SymbolKind, TextEdit, Uri,
 };
 
+use super::Backend;
 use super::convert::Converter;
 use super::documents::Analyzed;
-use super::Backend;
 use crate::analysis::actions::{self, ActionKind};
 use crate::analysis::completion::{self, Candidate, CandidateKind};
 use crate::analysis::{hover, symbols};
 
 impl Backend {
     fn converter<'a>(&self, analyzed: &'a Analyzed) -> Converter<'a> {
-        Converter { rope: &analyzed.rope, encoding: self.encoding() }
+        Converter {
+            rope: &analyzed.rope,
+            encoding: self.encoding(),
+        }
     }
 
-    pub(super) async fn completion_at(&self, uri: &Uri, position: Position) -> Option<CompletionList> {
+    pub(super) async fn completion_at(
+        &self,
+        uri: &Uri,
+        position: Position,
+    ) -> Option<CompletionList> {
         let analyzed = self.documents.analyzed(uri).await?;
         let converter = self.converter(&analyzed);
         let offset = converter.offset(position);
@@ -28,7 +35,10 @@ impl Backend {
             .enumerate()
             .map(|(rank, candidate)| completion_item(&converter, rank, candidate))
             .collect();
-        Some(CompletionList { is_incomplete: false, items })
+        Some(CompletionList {
+            is_incomplete: false,
+            items,
+        })
     }
 
     pub(super) async fn hover_at(&self, uri: &Uri, position: Position) -> Option<Hover> {
@@ -36,16 +46,29 @@ impl Backend {
         let converter = self.converter(&analyzed);
         let target = hover::target(&analyzed.analysis, converter.offset(position))?;
         Some(Hover {
-            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: hover::field_markdown(&target) }),
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: hover::field_markdown(&target),
+            }),
             range: Some(converter.range(target.span)),
         })
     }
 
-    pub(super) async fn code_actions(&self, uri: &Uri, range: Range, only: Option<&[CodeActionKind]>) -> Vec<CodeActionOrCommand> {
-        let Some(analyzed) = self.documents.analyzed(uri).await else { return Vec::new() };
+    pub(super) async fn code_actions(
+        &self,
+        uri: &Uri,
+        range: Range,
+        only: Option<&[CodeActionKind]>,
+    ) -> Vec<CodeActionOrCommand> {
+        let Some(analyzed) = self.documents.analyzed(uri).await else {
+            return Vec::new();
+        };
         let converter = self.converter(&analyzed);
         let wanted = |kind: &CodeActionKind| {
-            only.is_none_or(|only| only.iter().any(|prefix| kind.as_str().starts_with(prefix.as_str())))
+            only.is_none_or(|only| {
+                only.iter()
+                    .any(|prefix| kind.as_str().starts_with(prefix.as_str()))
+            })
         };
         actions::actions(&analyzed.analysis, converter.span(range))
             .into_iter()
@@ -60,7 +83,9 @@ impl Backend {
                 Some(CodeActionOrCommand::CodeAction(CodeAction {
                     title: action.fix.title.clone(),
                     kind: Some(kind),
-                    diagnostics: action.diagnostic.map(|diagnostic| vec![converter.diagnostic(diagnostic)]),
+                    diagnostics: action
+                        .diagnostic
+                        .map(|diagnostic| vec![converter.diagnostic(diagnostic)]),
                     edit: Some(converter.workspace_edit(uri, &action.fix.edits)),
                     is_preferred: Some(action.kind == ActionKind::QuickFix),
                     ..CodeAction::default()
@@ -101,9 +126,12 @@ fn completion_item(converter: &Converter<'_>, rank: usize, candidate: Candidate)
             CandidateKind::Value => CompletionItemKind::VALUE,
         }),
         detail: candidate.detail,
-        documentation: candidate
-            .documentation
-            .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })),
+        documentation: candidate.documentation.map(|value| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            })
+        }),
         filter_text: Some(candidate.filter),
         sort_text: Some(format!("{rank:04}")),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit {

@@ -57,7 +57,10 @@ impl LspClient {
     /// Starts the server with extra environment variables.
     pub fn spawn_with_env(env: &[(&str, &str)]) -> LspClient {
         let mut command = Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"));
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
         for (key, value) in env {
             command.env(key, value);
         }
@@ -66,7 +69,14 @@ impl LspClient {
         let stdout = child.stdout.take().expect("stdout");
         let (sender, incoming) = channel();
         std::thread::spawn(move || read_messages(stdout, sender));
-        LspClient { child, stdin, incoming, pending: VecDeque::new(), next_id: 1, answers: Vec::new() }
+        LspClient {
+            child,
+            stdin,
+            incoming,
+            pending: VecDeque::new(),
+            next_id: 1,
+            answers: Vec::new(),
+        }
     }
 
     pub fn spawn() -> LspClient {
@@ -113,13 +123,18 @@ impl LspClient {
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.start_request(method, params);
         let response = self.response(id);
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response["result"].clone()
     }
 
     /// Waits for the response to request `id`.
     pub fn response(&mut self, id: i64) -> Value {
-        self.wait_for(|message| message.get("id") == Some(&json!(id)) && message.get("method").is_none())
+        self.wait_for(|message| {
+            message.get("id") == Some(&json!(id)) && message.get("method").is_none()
+        })
     }
 
     /// Waits for a message matching `matches`, answering the server's own requests meanwhile;
@@ -134,7 +149,9 @@ impl LspClient {
             let message = match self.incoming.recv_timeout(left) {
                 Ok(message) => message,
                 Err(RecvTimeoutError::Timeout) => panic!("timed out; pending: {:?}", self.pending),
-                Err(RecvTimeoutError::Disconnected) => panic!("server exited; pending: {:?}", self.pending),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("server exited; pending: {:?}", self.pending)
+                }
             };
             self.answer_server_request(&message);
             if matches(&message) {
@@ -145,7 +162,11 @@ impl LspClient {
     }
 
     /// Like `wait_for`, but gives up after `timeout` and returns `None`.
-    pub fn try_wait_for(&mut self, timeout: Duration, matches: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn try_wait_for(
+        &mut self,
+        timeout: Duration,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         if let Some(index) = self.pending.iter().position(&matches) {
             return self.pending.remove(index);
         }
@@ -162,10 +183,17 @@ impl LspClient {
     }
 
     fn answer_server_request(&mut self, message: &Value) {
-        let (Some(id), Some(method)) = (message.get("id"), message.get("method").and_then(Value::as_str)) else {
+        let (Some(id), Some(method)) = (
+            message.get("id"),
+            message.get("method").and_then(Value::as_str),
+        ) else {
             return;
         };
-        let result = self.answers.iter().find(|(name, _)| name == method).map_or(Value::Null, |(_, value)| value.clone());
+        let result = self
+            .answers
+            .iter()
+            .find(|(name, _)| name == method)
+            .map_or(Value::Null, |(_, value)| value.clone());
         let id = id.clone();
         self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
     }
@@ -173,7 +201,8 @@ impl LspClient {
     /// Waits for the next `publishDiagnostics` for `uri`.
     pub fn diagnostics(&mut self, uri: &str) -> Value {
         let message = self.wait_for(|message| {
-            message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+            message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
         });
         message["params"].clone()
     }
@@ -230,7 +259,9 @@ pub fn push_client() -> Value {
 /// The codes of a list of LSP diagnostics.
 pub fn codes(diagnostics: &Value) -> Vec<String> {
     diagnostics.as_array().map_or_else(Vec::new, |list| {
-        list.iter().map(|d| d["code"].as_str().unwrap_or_default().to_owned()).collect()
+        list.iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect()
     })
 }
 
@@ -241,7 +272,9 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
         let character = position["character"].as_u64().expect("character") as usize;
         let mut start = 0;
         for _ in 0..line {
-            start += text[start..].find('\n').map_or(text.len() - start, |i| i + 1);
+            start += text[start..]
+                .find('\n')
+                .map_or(text.len() - start, |i| i + 1);
         }
         let mut units = 0;
         for (index, c) in text[start..].char_indices() {
@@ -256,7 +289,11 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
         .iter()
         .map(|edit| {
             let range = &edit["range"];
-            (offset(&range["start"]), offset(&range["end"]), edit["newText"].as_str().expect("newText").to_owned())
+            (
+                offset(&range["start"]),
+                offset(&range["end"]),
+                edit["newText"].as_str().expect("newText").to_owned(),
+            )
         })
         .collect();
     spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));

@@ -18,7 +18,11 @@ pub fn check(root: &Node, diagnostics: &mut Vec<Diagnostic>) {
                             "`{}` is set twice in this object; the last one wins: remove one",
                             member.key.text
                         );
-                        diagnostics.push(Diagnostic::new(Code::DuplicateKey, member.key.span, message));
+                        diagnostics.push(Diagnostic::new(
+                            Code::DuplicateKey,
+                            member.key.span,
+                            message,
+                        ));
                     }
                 }
                 stack.extend(members.iter().filter_map(|member| member.value.as_ref()));

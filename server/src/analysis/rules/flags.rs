@@ -16,15 +16,28 @@ pub fn check(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Dia
     let is_tty = flag(&tty);
     if is_sync && is_tty {
         let (span, fix) = match (tty.inherited, tty.slot.span()) {
-            (false, Some(value)) => (value, Edit { span: value, text: "false".to_owned() }),
+            (false, Some(value)) => (
+                value,
+                Edit {
+                    span: value,
+                    text: "false".to_owned(),
+                },
+            ),
             _ => (brace, insert_member(entry, text, fields::TTY, "false")),
         };
         let message = "Sync and TTY are both true; ExecContainerCommand refuses a synchronous run with a terminal: set TTY to false, or Sync to false for an interactive session";
-        let fix = Fix { title: "Set TTY to false".to_owned(), edits: vec![fix] };
+        let fix = Fix {
+            title: "Set TTY to false".to_owned(),
+            edits: vec![fix],
+        };
         diagnostics.push(Diagnostic::new(Code::SyncWithTty, span, message).with_fix(fix));
     }
-    let Some(command) = &entry.own.command else { return };
-    let Some(items) = command.strings() else { return };
+    let Some(command) = &entry.own.command else {
+        return;
+    };
+    let Some(items) = command.strings() else {
+        return;
+    };
     if !is_interactive_shell(&items) {
         return;
     }
@@ -39,7 +52,11 @@ pub fn check(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Dia
             "`{}` starts an interactive shell but TTY is not true: set \"TTY\": true to get a terminal",
             items.join(" ")
         );
-        diagnostics.push(Diagnostic::new(Code::ShellWithoutTty, command.span, message));
+        diagnostics.push(Diagnostic::new(
+            Code::ShellWithoutTty,
+            command.span,
+            message,
+        ));
     }
 }
 

@@ -9,9 +9,21 @@ use crate::analysis::span::Span;
 pub fn check(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Diagnostic>) {
     let brace = Span::new(entry.span.start, entry.span.start + 1);
     let missing = [
-        (fields::REGION_ID, model.resolve(entry, |f| &f.region_id).slot.is_absent()),
-        (fields::CONTAINER_GROUP_ID, model.resolve(entry, |f| &f.container_group_id).slot.is_absent()),
-        (fields::CONTAINER_NAME, model.resolve(entry, |f| &f.container_name).slot.is_absent()),
+        (
+            fields::REGION_ID,
+            model.resolve(entry, |f| &f.region_id).slot.is_absent(),
+        ),
+        (
+            fields::CONTAINER_GROUP_ID,
+            model
+                .resolve(entry, |f| &f.container_group_id)
+                .slot
+                .is_absent(),
+        ),
+        (
+            fields::CONTAINER_NAME,
+            model.resolve(entry, |f| &f.container_name).slot.is_absent(),
+        ),
         (fields::COMMAND, entry.own.command.is_none()),
     ];
     for (name, is_missing) in missing {
@@ -24,8 +36,15 @@ pub fn check(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Dia
             (_, Shape::Single) => "set it in this object",
         };
         let message = format!("missing {name}: ExecContainerCommand requires it; {hint}");
-        let placeholder = if name == fields::COMMAND { "[\"/bin/sh\", \"-c\", \"\"]" } else { "\"\"" };
-        let fix = Fix { title: format!("Add {name}"), edits: vec![insert_member(entry, text, name, placeholder)] };
+        let placeholder = if name == fields::COMMAND {
+            "[\"/bin/sh\", \"-c\", \"\"]"
+        } else {
+            "\"\""
+        };
+        let fix = Fix {
+            title: format!("Add {name}"),
+            edits: vec![insert_member(entry, text, name, placeholder)],
+        };
         diagnostics.push(Diagnostic::new(Code::MissingField, brace, message).with_fix(fix));
     }
 }
@@ -40,11 +59,17 @@ pub fn insert_member(entry: &Entry, text: &str, name: &str, value: &str) -> Edit
                 Some(indent) => format!("{}{indent}", line_break(text)),
                 None => " ".to_owned(),
             };
-            Edit { span: Span::new(end, end), text: format!(",{separator}{member}") }
+            Edit {
+                span: Span::new(end, end),
+                text: format!(",{separator}{member}"),
+            }
         }
         None => {
             let at = layout.open_brace + 1;
-            Edit { span: Span::new(at, at), text: format!(" {member} ") }
+            Edit {
+                span: Span::new(at, at),
+                text: format!(" {member} "),
+            }
         }
     }
 }

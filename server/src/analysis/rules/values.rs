@@ -10,11 +10,19 @@ pub fn check_fields(fields: &Fields, diagnostics: &mut Vec<Diagnostic>) {
         && !is_container_group_id(id)
     {
         let message = if id.contains('*') {
-            format!("`{id}` is a masked id copied from the documentation: use your instance's real id (eci- followed by lowercase letters and digits)")
+            format!(
+                "`{id}` is a masked id copied from the documentation: use your instance's real id (eci- followed by lowercase letters and digits)"
+            )
         } else {
-            format!("`{id}` is not a container group id: expected `eci-` followed by lowercase letters and digits")
+            format!(
+                "`{id}` is not a container group id: expected `eci-` followed by lowercase letters and digits"
+            )
         };
-        diagnostics.push(Diagnostic::new(Code::InvalidContainerGroupId, *span, message));
+        diagnostics.push(Diagnostic::new(
+            Code::InvalidContainerGroupId,
+            *span,
+            message,
+        ));
     }
     if let Slot::Value(name, span) = &fields.container_name
         && !is_dns_label(name)
@@ -27,15 +35,21 @@ pub fn check_fields(fields: &Fields, diagnostics: &mut Vec<Diagnostic>) {
     if let Slot::Value(region, span) = &fields.region_id
         && !regions::is_known_region(region)
     {
-        let message = format!("`{region}` is not a known ECI region (for example cn-hangzhou, cn-beijing, ap-southeast-1)");
+        let message = format!(
+            "`{region}` is not a known ECI region (for example cn-hangzhou, cn-beijing, ap-southeast-1)"
+        );
         diagnostics.push(Diagnostic::new(Code::UnknownRegion, *span, message));
     }
 }
 
 /// `eci-` followed by at least one lowercase letter or digit, nothing else.
 pub fn is_container_group_id(id: &str) -> bool {
-    id.strip_prefix("eci-")
-        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    id.strip_prefix("eci-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 /// A lowercase RFC 1123 label: a-z, 0-9 and `-`, starting and ending alphanumeric, 1 to 63 long.
