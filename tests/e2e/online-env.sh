@@ -22,4 +22,4 @@ export ECI_EXEC_ENDPOINT="$endpoint" E2E_ENDPOINT="$endpoint"
 # What the online tests expect, from the fake's shipped fixture (tests/fake-eci/fixtures).
 export E2E_ONLINE_DIR="$here/workspace/online"
 export E2E_FAKE_GROUP="eci-bp1fakeweb0001" E2E_FAKE_CONTAINER="log-agent"
-export E2E_EXPECT_OUTPUT="hello from e2e"
+export E2E_EXPECT_OUTPUT="fake-eci ran: uname -a"

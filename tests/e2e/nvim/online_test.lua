@@ -40,7 +40,7 @@ H.test('code lenses and inlay hints are enabled for the buffer', function()
   H.wait(10000, function() return #vim.lsp.codelens.get(buf) > 0 end, 'code lenses')
   local titles = {}
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command then titles[#titles + 1] = l.lnum .. ':' .. l.command.title end
+    if l.command then titles[#titles + 1] = l.range.start.line .. ':' .. l.command.title end
   end
   local found = false
   for _, t in ipairs(titles) do

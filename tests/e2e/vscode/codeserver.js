@@ -116,8 +116,8 @@ async function hoverAt(page, line, column, want, timeout = 10000) {
   throw new Error(`hover at ${line}:${column} never matched; last: ${JSON.stringify(text)}`);
 }
 
-/** Text of the editor's lines including inlay hints drawn as ::before/::after content. */
-async function viewText(page) {
+/** Text fragments of the editor's lines: leaf spans and the ::before/::after content inlay hints use. */
+async function viewFragments(page) {
   return page.evaluate(() => {
     const out = [];
     for (const el of document.querySelectorAll('.monaco-editor .view-lines *')) {
@@ -127,8 +127,8 @@ async function viewText(page) {
       }
       if (el.children.length === 0) out.push(el.textContent);
     }
-    return out.join(' ').replace(/\u00a0/g, ' ');
+    return out.map((t) => t.replace(/\u00a0/g, ' '));
   });
 }
 
-module.exports = { launch, openFile, goTo, hoverAt, viewText, sleep };
+module.exports = { launch, openFile, goTo, hoverAt, viewFragments, sleep };

@@ -6,7 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { launch, openFile, hoverAt, viewText, sleep } = require('./codeserver');
+const { launch, openFile, goTo, hoverAt, viewFragments, sleep } = require('./codeserver');
 
 const repo = process.env.E2E_REPO;
 const vsix = process.env.E2E_VSIX;
@@ -123,13 +123,30 @@ async function online() {
       const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first();
       await lens.waitFor({ timeout: 20000 });
       await lens.click();
-      await until(20000, async () => {
-        const t = await viewText(ctx.page);
-        return t.includes('⇒') && t.includes(expect);
-      }, `an inlay hint "⇒ ${expect}"`);
+      // One fragment holding both: the hint itself, not the arrow next to the source text.
+      await until(20000, async () => (await viewFragments(ctx.page)).some((t) => t.includes('⇒') && t.includes(expect)),
+        `an inlay hint "⇒ ${expect}"`);
       const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
       const i = lines.findIndex((l) => l.includes('"Command"'));
       await hoverAt(ctx.page, i + 1, lines[i].indexOf('"Command"') + 3, (t) => t.includes(expect));
+    });
+    await test(ctx, 'Run Entry at Cursor (palette) writes the result to the "ECI Exec" output channel', async () => {
+      // The runResult handler shows the channel; count the results in it before and after.
+      const panelText = async () => (await ctx.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []))
+        .join('\n').replace(/\u00a0/g, ' ');
+      const count = async () => (await panelText()).split(expect).length - 1;
+      const before = await count();
+      const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
+      const i = lines.findIndex((l) => l.includes('"ContainerName"'));
+      await goTo(ctx.page, i + 1, 5);
+      await ctx.page.keyboard.press('F1');
+      await ctx.page.keyboard.type('ECI Exec: Run Entry at Cursor');
+      await sleep(300);
+      await ctx.page.keyboard.press('Enter');
+      await until(20000, async () => (await count()) > before,
+        `a new "${expect}" in the ECI Exec output channel (had ${before}; panel: ${JSON.stringify((await panelText()).slice(-300))})`);
+      const channel = await ctx.page.locator('.part.panel .monaco-select-box, .part.panel select').first().inputValue().catch(() => '');
+      if (channel && !/ECI Exec/.test(channel)) throw new Error(`output panel shows channel ${channel}`);
     });
   } finally {
     await ctx.stop();
