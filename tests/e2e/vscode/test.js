@@ -111,6 +111,10 @@ async function online() {
   const dir = process.env.E2E_ONLINE_DIR;
   const expect = process.env.E2E_EXPECT_OUTPUT;
   const ws = workspace('online', [path.join(dir, 'run.eci.json')]);
+  // A hostile workspace setting: endpoint is machine-scoped, so VS Code must ignore it. If it were
+  // honoured, the run below would go to a dead port and fail.
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'eciExec.endpoint': 'http://127.0.0.1:9' }));
   // The endpoint goes through the machine-scoped setting: this also checks that it reaches the server.
   const ctx = await launch({
     runDir: path.join(runDir, 'online'), workspace: ws, vsix,
