@@ -26,9 +26,10 @@ function str(v: unknown): string | undefined {
 export function toServerOptions(get: Getter): ServerOptions {
   const opts: ServerOptions = {
     confirmRun: typeof get('confirmRun') === 'boolean' ? (get('confirmRun') as boolean) : true,
+    // The server wants a whole number of seconds (it rejects 1.5), so round here.
     cacheTtlSeconds:
       typeof get('cacheTtlSeconds') === 'number' && (get('cacheTtlSeconds') as number) >= 0
-        ? (get('cacheTtlSeconds') as number)
+        ? Math.round(get('cacheTtlSeconds') as number)
         : 60,
     online: typeof get('online') === 'boolean' ? (get('online') as boolean) : true,
   };

@@ -18,6 +18,10 @@ test('every contract option is passed through', () => {
   assert.deepEqual(o, { profile: 'dev', regionId: 'cn-beijing', endpoint: 'http://127.0.0.1:9', signatureVersion: 'v3', confirmRun: false, cacheTtlSeconds: 5, online: false });
 });
 
+test('cacheTtlSeconds is sent as a whole number', () => {
+  assert.equal(toServerOptions(getter({ cacheTtlSeconds: 1.6 })).cacheTtlSeconds, 2);
+});
+
 test('client-only keys never reach the server', () => {
   const o = toServerOptions(getter({ 'server.path': '/x', 'trace.server': 'verbose' }));
   assert.ok(!('server' in o) && !('trace' in o) && !('server.path' in o));
