@@ -80,7 +80,10 @@ fi
 if [ "$online" = 1 ] && [[ $only == *,nvim,* || $only == *,vscode,* ]]; then
   # shellcheck source=online-env.sh
   if source "$here/online-env.sh"; then
-    [[ $only == *,nvim,* ]] && step nvim-online nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/online_test.lua"
+    if [[ $only == *,nvim,* ]]; then
+      step nvim-online nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/online_test.lua"
+      step nvim-screen nvim timeout 120 "$here/nvim/screen_test.sh"
+    fi
     [[ $only == *,vscode,* ]] && E2E_VSIX="$vsix" E2E_RUN_DIR="$run_dir/vscode" E2E_SUITES=online \
       step vscode-online vscode timeout 600 node "$here/vscode/test.js"
   else
