@@ -1,9 +1,9 @@
 //! Value rules, checked once where a value is written: `invalid-container-group-id`,
 //! `invalid-container-name`, `unknown-region`.
 
-use crate::analysis::diagnostic::{Code, Diagnostic};
+use crate::analysis::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::analysis::model::{Fields, Slot};
-use crate::analysis::regions;
+use crate::analysis::{regions, suggest};
 
 pub fn check_fields(fields: &Fields, diagnostics: &mut Vec<Diagnostic>) {
     if let Slot::Value(id, span) = &fields.container_group_id
@@ -35,10 +35,24 @@ pub fn check_fields(fields: &Fields, diagnostics: &mut Vec<Diagnostic>) {
     if let Slot::Value(region, span) = &fields.region_id
         && !regions::is_known_region(region)
     {
-        let message = format!(
-            "`{region}` is not a known ECI region (for example cn-hangzhou, cn-beijing, ap-southeast-1)"
-        );
-        diagnostics.push(Diagnostic::new(Code::UnknownRegion, *span, message));
+        let known = regions::KNOWN_REGIONS.iter().map(|(id, _)| *id);
+        let diagnostic = match suggest::nearest(region, known) {
+            Some(suggestion) => {
+                let message = format!("`{region}` is not a known ECI region: did you mean `{suggestion}`?");
+                let fix = Fix {
+                    title: format!("Change to `{suggestion}`"),
+                    edits: vec![Edit { span: *span, text: format!("\"{suggestion}\"") }],
+                };
+                Diagnostic::new(Code::UnknownRegion, *span, message).with_fix(fix)
+            }
+            None => {
+                let message = format!(
+                    "`{region}` is not a known ECI region (for example cn-hangzhou, cn-beijing, ap-southeast-1)"
+                );
+                Diagnostic::new(Code::UnknownRegion, *span, message)
+            }
+        };
+        diagnostics.push(diagnostic);
     }
 }
 
