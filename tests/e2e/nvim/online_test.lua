@@ -28,9 +28,10 @@ end
 
 H.test('online completion offers an instance and a container', function()
   local buf, client = H.open(dir .. '/complete.eci.json')
-  -- complete.eci.json: line 2 `"ContainerGroupId": "",` and line 3 `"ContainerName": "",`
-  complete_until(client, buf, H.pos_of(buf, 2, ': ""', 3), group)
-  complete_until(client, buf, H.pos_of(buf, 3, ': ""', 3), container)
+  -- complete.eci.json: entry 0 (line 3) has an empty ContainerGroupId; entry 1 (line 4) names
+  -- the instance and has an empty ContainerName, whose completion lists that instance's containers.
+  complete_until(client, buf, H.pos_of(buf, 3, '"ContainerGroupId": ""', 20), group)
+  complete_until(client, buf, H.pos_of(buf, 4, '"ContainerName": ""', 17), container)
 end)
 
 H.test('code lenses and inlay hints are enabled for the buffer', function()
@@ -88,7 +89,8 @@ H.test('the ▶ Run lens runs the entry; the output shows as inlay hint and in t
     end
   end, ('inlay hint ⇒ %s on line %d (have %s)'):format(expect, cmd_line, vim.inspect(hint_text(buf))))
   local hover = client:request_sync('textDocument/hover', {
-    textDocument = { uri = vim.uri_from_bufnr(buf) }, position = H.pos_of(buf, cmd_line, '"Command"', 2),
+    -- On the Command's value (the key's hover is the field's docs).
+    textDocument = { uri = vim.uri_from_bufnr(buf) }, position = H.pos_of(buf, cmd_line, '"uname"', 2),
   }, 5000, buf)
   local c = hover and hover.result and hover.result.contents
   local text = c and (type(c) == 'string' and c or c.value) or vim.inspect(hover)

@@ -24,5 +24,8 @@ check 'the ▶ Run lens is drawn' 15 '▶ Run'
 line=$(grep -n '"ContainerName"' "$E2E_ONLINE_DIR/run.eci.json" | head -1 | cut -d: -f1)
 t send-keys -t e2e "${line}G" && t send-keys -t e2e ':EciExecRun' Enter
 check ':EciExecRun shows the output on screen' 20 "$E2E_EXPECT_OUTPUT"
+# The float sits under the cursor, over the Command line: move the cursor (it closes) first.
+t send-keys -t e2e 'gg'
 check 'the ⇒ inlay hint is drawn' 10 "⇒ $E2E_EXPECT_OUTPUT"
+[ -n "${E2E_SHOW_SCREEN:-}" ] && screen
 exit $fail

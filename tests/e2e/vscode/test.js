@@ -132,7 +132,8 @@ async function online() {
         `an inlay hint "⇒ ${expect}"`);
       const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
       const i = lines.findIndex((l) => l.includes('"Command"'));
-      await hoverAt(ctx.page, i + 1, lines[i].indexOf('"Command"') + 3, (t) => t.includes(expect));
+      // On the Command's value (the key's hover is the field's docs).
+      await hoverAt(ctx.page, i + 1, lines[i].indexOf('"uname"') + 3, (t) => t.includes(expect));
     });
     await test(ctx, 'Run Entry at Cursor (palette) writes the result to the "ECI Exec" output channel', async () => {
       // The runResult handler shows the channel; count the results in it before and after.
