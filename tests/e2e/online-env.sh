@@ -1,12 +1,12 @@
 # Owns: the environment of the online e2e tests; sourced by run.sh when E2E_ONLINE=1.
 # Builds and starts tests/fake-eci on a free loopback port with a key made up for this run
 # (nothing secret is stored anywhere), and exports what the servers and the tests read.
-# Needs: $repo, $run_dir; sets fake_pid for run.sh's cleanup.
+# Needs: $repo, $run_dir, $target_dir; sets fake_pid for run.sh's cleanup.
 echo "=== online: cargo build -p fake-eci"
 (cd "$repo" && cargo build -q -p fake-eci) || return 1
 fake_id="E2E$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 fake_secret="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-"$repo/target/debug/fake-eci" --ignore-stdin --key "$fake_id:$fake_secret" > "$run_dir/fake-eci.out" 2> "$run_dir/fake-eci.err" &
+"$target_dir/debug/fake-eci" --ignore-stdin --key "$fake_id:$fake_secret" > "$run_dir/fake-eci.out" 2> "$run_dir/fake-eci.err" &
 fake_pid=$!
 for _ in $(seq 100); do
   grep -q '^listening on ' "$run_dir/fake-eci.out" 2>/dev/null && break

@@ -11,7 +11,8 @@ repo="$(cd "$here/../.." && pwd)"
 only=",${E2E_ONLY:-unit,nvim,vscode},"
 online="${E2E_ONLINE:-0}"
 nvim="$repo/.venv-nvim/bin/nvim"
-server="$repo/target/debug/eci-exec-lsp"
+target_dir="${CARGO_TARGET_DIR:-$repo/target}"
+server="$target_dir/debug/eci-exec-lsp"
 run_dir="$here/.run/$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run_dir" "$here/artifacts"
 results="$run_dir/results.txt"
@@ -51,7 +52,7 @@ echo "=== build: cargo build -p eci-exec-lsp"
 if ! (cd "$repo" && cargo build -q -p eci-exec-lsp); then
   echo "FAIL build: cargo build -p eci-exec-lsp" >> "$results"; summary; exit 1
 fi
-export E2E_REPO="$repo" E2E_SERVER="$server"
+export E2E_REPO="$repo" E2E_SERVER="$server" E2E_TARGET_DIR="$target_dir"
 
 # --- unit tests of the extension (node test runner, `vscode` stubbed) ---------------------------
 unit() {
@@ -66,7 +67,7 @@ unit() {
 # --- offline: Neovim 0.11, then VS Code through code-server -----------------------------------
 if [[ $only == *,nvim,* ]]; then
   step nvim-offline nvim timeout 300 "$nvim" --headless --clean -l "$here/nvim/offline_test.lua"
-  PATH="$repo/target/debug:$PATH" step nvim-enable nvim timeout 120 \
+  PATH="$target_dir/debug:$PATH" step nvim-enable nvim timeout 120 \
     "$nvim" --headless --clean --cmd "set rtp^=$repo/editors/nvim" -l "$here/nvim/enable_test.lua"
 fi
 vsix="$run_dir/eci-exec.vsix"
