@@ -9,6 +9,7 @@ pub mod fields;
 pub mod hover;
 mod lexer;
 pub mod model;
+pub mod online;
 pub mod parser;
 pub mod regions;
 pub mod resolve;

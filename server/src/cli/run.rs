@@ -87,6 +87,7 @@ fn prepare(selector: Selector<'_>, path: &Path) -> Result<ExecRequest, String> {
     })
 }
 
+#[allow(clippy::print_stdout)] // The command's output is its report, on stdout.
 fn send(api: &ApiArgs, request: &ExecRequest) -> ExitCode {
     let client = match ClientOptions::from_strings(
         api.profile.as_deref(),

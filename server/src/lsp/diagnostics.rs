@@ -18,10 +18,12 @@ impl Backend {
             rope: &analyzed.rope,
             encoding: self.encoding(),
         };
+        let online = self.online_diagnostics(analyzed);
         analyzed
             .analysis
             .diagnostics
             .iter()
+            .chain(&online)
             .map(|diagnostic| converter.diagnostic(diagnostic))
             .collect()
     }
@@ -65,7 +67,8 @@ impl Backend {
     ) -> DocumentDiagnosticReportResult {
         let report = match self.documents.analyzed(uri).await {
             Some(analyzed) => {
-                let result_id = analyzed.version.to_string();
+                // The online part changes with the cache, not only with the text.
+                let result_id = format!("{}.{}", analyzed.version, self.online.generation());
                 if previous.as_deref() == Some(result_id.as_str()) {
                     DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                         related_documents: None,

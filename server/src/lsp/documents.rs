@@ -70,6 +70,14 @@ impl Documents {
         self.lock().get(uri).map(|document| document.version)
     }
 
+    /// Every open document with its version.
+    pub fn open_versions(&self) -> Vec<(Uri, i32)> {
+        self.lock()
+            .iter()
+            .map(|(uri, document)| (uri.clone(), document.version))
+            .collect()
+    }
+
     /// Applies `changes` in order; a range is converted with `encoding` and clamped to the text.
     pub fn change(
         &self,

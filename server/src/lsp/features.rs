@@ -11,7 +11,7 @@ use super::convert::Converter;
 use super::documents::Analyzed;
 use crate::analysis::actions::{self, ActionKind};
 use crate::analysis::completion::{self, Candidate, CandidateKind};
-use crate::analysis::{hover, symbols};
+use crate::analysis::{fields, hover, symbols};
 
 impl Backend {
     fn converter<'a>(&self, analyzed: &'a Analyzed) -> Converter<'a> {
@@ -30,13 +30,20 @@ impl Backend {
         let converter = self.converter(&analyzed);
         let offset = converter.offset(position);
         let context = completion::context(&analyzed.analysis, &analyzed.text, offset)?;
-        let items = completion::offline_candidates(&context)
+        // Online candidates (instances, containers, the API's regions) replace the offline
+        // ones where there are any; while a list loads, the answer says it is incomplete.
+        let (candidates, is_incomplete) = match self.online_candidates(&analyzed, &context, offset)
+        {
+            Some(online) => online,
+            None => (completion::offline_candidates(&context), false),
+        };
+        let items = candidates
             .into_iter()
             .enumerate()
             .map(|(rank, candidate)| completion_item(&converter, rank, candidate))
             .collect();
         Some(CompletionList {
-            is_incomplete: false,
+            is_incomplete,
             items,
         })
     }
@@ -45,10 +52,19 @@ impl Backend {
         let analyzed = self.documents.analyzed(uri).await?;
         let converter = self.converter(&analyzed);
         let target = hover::target(&analyzed.analysis, converter.offset(position))?;
+        let extra = match (target.field.name, target.value, target.entry) {
+            (fields::CONTAINER_GROUP_ID, Some(_), _) => self.instance_hover(&analyzed, &target),
+            (fields::COMMAND, Some(_), Some(index)) => self.run_hover(uri, &analyzed, index),
+            _ => None,
+        };
+        let mut value = hover::field_markdown(&target);
+        if let Some(extra) = extra {
+            value = format!("{extra}\n\n---\n\n{value}");
+        }
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: hover::field_markdown(&target),
+                value,
             }),
             range: Some(converter.range(target.span)),
         })
@@ -91,6 +107,11 @@ impl Backend {
                     ..CodeAction::default()
                 }))
             })
+            .chain(
+                self.run_action(&analyzed, uri, range)
+                    .filter(|action| action.kind.as_ref().is_some_and(&wanted))
+                    .map(CodeActionOrCommand::CodeAction),
+            )
             .collect()
     }
 

@@ -6,7 +6,13 @@ mod convert;
 mod diagnostics;
 mod documents;
 mod features;
+mod online;
+mod online_features;
+mod ordered;
+mod run;
+mod run_results;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
@@ -16,13 +22,24 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::position::Encoding;
 use config::Settings;
-use documents::{ChangeError, Documents};
+use documents::Documents;
+use online::Online;
+use run_results::RunStore;
+
+/// What the client said it can do, for the requests the server sends it.
+#[derive(Clone, Copy, Default)]
+struct ClientFlags {
+    work_done_progress: bool,
+    inlay_hint_refresh: bool,
+    diagnostic_refresh: bool,
+}
 
 /// How this session talks: negotiated once in `initialize`, then only read.
 #[derive(Default)]
 struct Session {
     encoding: Encoding,
     pull_diagnostics: bool,
+    flags: ClientFlags,
     settings: Settings,
     /// Problems found in the settings, told to the user once the session is up.
     setting_problems: Vec<String>,
@@ -35,16 +52,29 @@ pub struct Backend {
     session: Arc<Mutex<Session>>,
     /// Serialises publishing so a stale version check and its publish cannot interleave.
     publish_gate: Arc<tokio::sync::Mutex<()>>,
+    online: Arc<Online>,
+    runs: Arc<RunStore>,
+    progress_ids: Arc<AtomicU64>,
 }
 
 /// Serves the language server on stdin and stdout until the client exits.
 pub async fn serve() {
+    let documents: Arc<Documents> = Arc::default();
+    let session: Arc<Mutex<Session>> = Arc::default();
     let (service, socket) = LspService::new(|client| Backend {
         client,
-        documents: Arc::default(),
-        session: Arc::default(),
+        documents: documents.clone(),
+        session: session.clone(),
         publish_gate: Arc::default(),
+        online: Arc::default(),
+        runs: Arc::default(),
+        progress_ids: Arc::default(),
     });
+    let service = ordered::InOrder {
+        inner: service,
+        documents,
+        session,
+    };
     // Runs waiting on the user or the API must never starve other requests of slots.
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .concurrency_level(64)
@@ -67,11 +97,33 @@ impl Backend {
         self.session().pull_diagnostics
     }
 
+    fn capabilities(&self) -> ClientFlags {
+        self.session().flags
+    }
+
+    fn settings(&self) -> Settings {
+        self.session().settings.clone()
+    }
+
+    fn next_progress_id(&self) -> u64 {
+        self.progress_ids.fetch_add(1, Ordering::Relaxed)
+    }
+
     async fn apply_settings(&self, value: &Value) {
         let (settings, problems) = config::parse(value);
-        self.session().settings = settings;
+        let changed = {
+            let mut session = self.session();
+            let changed = session.settings != settings;
+            session.settings = settings;
+            changed
+        };
         for problem in problems {
             self.client.log_message(MessageType::WARNING, problem).await;
+        }
+        if changed {
+            // Another profile, endpoint or region: what was cached may be someone else's.
+            self.online.reset();
+            self.refresh_diagnostics().await;
         }
     }
 }
@@ -87,6 +139,25 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
         Encoding::Utf8
     } else {
         Encoding::Utf16
+    }
+}
+
+fn client_flags(capabilities: &ClientCapabilities) -> ClientFlags {
+    let workspace = capabilities.workspace.as_ref();
+    ClientFlags {
+        work_done_progress: capabilities
+            .window
+            .as_ref()
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false),
+        inlay_hint_refresh: workspace
+            .and_then(|workspace| workspace.inlay_hint.as_ref())
+            .and_then(|inlay| inlay.refresh_support)
+            .unwrap_or(false),
+        diagnostic_refresh: workspace
+            .and_then(|workspace| workspace.diagnostics.as_ref())
+            .and_then(|diagnostics| diagnostics.refresh_support)
+            .unwrap_or(false),
     }
 }
 
@@ -112,10 +183,19 @@ fn capabilities(encoding: Encoding, pull_diagnostics: bool) -> ServerCapabilitie
             code_action_kinds: Some(vec![
                 CodeActionKind::QUICKFIX,
                 CodeActionKind::REFACTOR_REWRITE,
+                CodeActionKind::from(run::RUN_ACTION_KIND),
             ]),
             ..CodeActionOptions::default()
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![run::RUN_COMMAND.to_owned()],
+            ..ExecuteCommandOptions::default()
+        }),
         diagnostic_provider: pull_diagnostics.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("eci-exec".to_owned()),
@@ -142,9 +222,11 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .unwrap_or(&Value::Null),
         );
+        let flags = client_flags(&params.capabilities);
         *self.session() = Session {
             encoding,
             pull_diagnostics,
+            flags,
             settings,
             setting_problems,
         };
@@ -169,38 +251,22 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
+    // The document store itself is updated by `ordered::InOrder` as each message is read;
+    // the handlers deliver what follows from it.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
-        self.documents
-            .open(document.uri.clone(), &document.text, document.version);
         self.schedule_push(document.uri, document.version);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let version = params.text_document.version;
-        match self
-            .documents
-            .change(&uri, version, params.content_changes, self.encoding())
-        {
-            Ok(()) => self.schedule_push(uri, version),
-            Err(ChangeError::NotOpen) => {
-                tracing::warn!(uri = uri.as_str(), "change to a document that is not open")
-            }
-            Err(ChangeError::StaleVersion { current, received }) => {
-                tracing::warn!(
-                    uri = uri.as_str(),
-                    current,
-                    received,
-                    "ignored a change whose version is not newer"
-                );
-            }
-        }
+        let document = params.text_document;
+        self.schedule_push(document.uri, document.version);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.documents.close(&uri) {
+        self.runs.forget(&uri);
+        if self.documents.version(&uri).is_none() {
             self.clear_diagnostics(uri).await;
         }
     }
@@ -239,6 +305,26 @@ impl LanguageServer for Backend {
             self.code_actions(&params.text_document.uri, params.range, only)
                 .await,
         ))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(Some(self.code_lenses(&params.text_document.uri).await))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(Some(
+            self.run_hints(&params.text_document.uri, params.range)
+                .await,
+        ))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        match params.command.as_str() {
+            run::RUN_COMMAND => self.execute_run(params.arguments).await,
+            other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {other}"
+            ))),
+        }
     }
 
     async fn document_symbol(

@@ -21,6 +21,10 @@ pub struct LspClient {
     next_id: i64,
     /// Answers given to the server's requests, by method (default: null).
     pub answers: Vec<(String, Value)>,
+    /// Server requests with these methods are kept unanswered, for the test to answer.
+    pub held: Vec<String>,
+    /// The server's HOME: empty, so no credentials file of the machine is found.
+    _home: tempfile::TempDir,
 }
 
 /// Reads framed messages until the stream ends.
@@ -54,13 +58,26 @@ fn read_messages(stdout: impl Read, sender: std::sync::mpsc::Sender<Value>) {
 }
 
 impl LspClient {
-    /// Starts the server with extra environment variables.
+    /// Starts the server with an empty HOME, no credentials and a loopback endpoint unless
+    /// `env` gives them: a test never reaches a real cloud endpoint.
     pub fn spawn_with_env(env: &[(&str, &str)]) -> LspClient {
+        let home = tempfile::tempdir().expect("temporary HOME");
         let mut command = Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"));
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
+        for (key, _) in std::env::vars() {
+            if key.starts_with("ALIBABA_CLOUD_")
+                || key.starts_with("ALICLOUD_")
+                || key.starts_with("ECI_EXEC_")
+            {
+                command.env_remove(key);
+            }
+        }
+        command
+            .env("HOME", home.path())
+            .env("ECI_EXEC_ENDPOINT", "http://127.0.0.1:9");
         for (key, value) in env {
             command.env(key, value);
         }
@@ -76,6 +93,8 @@ impl LspClient {
             pending: VecDeque::new(),
             next_id: 1,
             answers: Vec::new(),
+            held: Vec::new(),
+            _home: home,
         }
     }
 
@@ -85,7 +104,15 @@ impl LspClient {
 
     /// Starts the server and initializes it with `capabilities` and `options`.
     pub fn initialized(capabilities: Value, options: Value) -> (LspClient, Value) {
-        let mut client = LspClient::spawn();
+        LspClient::initialized_with_env(capabilities, options, &[])
+    }
+
+    pub fn initialized_with_env(
+        capabilities: Value,
+        options: Value,
+        env: &[(&str, &str)],
+    ) -> (LspClient, Value) {
+        let mut client = LspClient::spawn_with_env(env);
         let result = client.initialize(capabilities, options);
         (client, result)
     }
@@ -117,6 +144,11 @@ impl LspClient {
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         id
+    }
+
+    /// Answers a server request (one kept back by `held`).
+    pub fn answer(&mut self, request: &Value, result: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "id": request["id"], "result": result}));
     }
 
     /// Sends a request and waits for its result (panics on an error response).
@@ -189,6 +221,9 @@ impl LspClient {
         ) else {
             return;
         };
+        if self.held.iter().any(|held| held == method) {
+            return;
+        }
         let result = self
             .answers
             .iter()

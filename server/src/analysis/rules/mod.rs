@@ -11,6 +11,7 @@ use super::model::Model;
 use super::tree::Node;
 
 pub use duplicates::check as check_duplicate_keys;
+pub use values::is_container_group_id;
 
 /// Every offline rule that needs the model.
 pub fn check(model: &Model, text: &str, diagnostics: &mut Vec<Diagnostic>) {

@@ -38,10 +38,14 @@ pub fn check_fields(fields: &Fields, diagnostics: &mut Vec<Diagnostic>) {
         let known = regions::KNOWN_REGIONS.iter().map(|(id, _)| *id);
         let diagnostic = match suggest::nearest(region, known) {
             Some(suggestion) => {
-                let message = format!("`{region}` is not a known ECI region: did you mean `{suggestion}`?");
+                let message =
+                    format!("`{region}` is not a known ECI region: did you mean `{suggestion}`?");
                 let fix = Fix {
                     title: format!("Change to `{suggestion}`"),
-                    edits: vec![Edit { span: *span, text: format!("\"{suggestion}\"") }],
+                    edits: vec![Edit {
+                        span: *span,
+                        text: format!("\"{suggestion}\""),
+                    }],
                 };
                 Diagnostic::new(Code::UnknownRegion, *span, message).with_fix(fix)
             }

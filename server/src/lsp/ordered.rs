@@ -1,0 +1,93 @@
+//! Applies document notifications (open, change, close) when the transport reads them, in the
+//! order the client sent them. tower-lsp runs handlers concurrently, and the client's reply to
+//! a request of ours (a Run confirmation) is routed at once, so without this a `didChange` sent
+//! before the reply could still be waiting its turn when the run looks at the document.
+
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use serde_json::Value;
+use tower::Service;
+use tower_lsp_server::jsonrpc::Request;
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+};
+
+use super::Session;
+use super::documents::{ChangeError, Documents};
+
+/// Wraps the LSP service; every other message passes through untouched.
+pub struct InOrder<S> {
+    pub inner: S,
+    pub documents: Arc<Documents>,
+    pub session: Arc<Mutex<Session>>,
+}
+
+impl<S: Service<Request>> Service<Request> for InOrder<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if let Some(params) = request.params() {
+            self.apply(request.method(), params);
+        }
+        self.inner.call(request)
+    }
+}
+
+impl<S> InOrder<S> {
+    fn apply(&self, method: &str, params: &Value) {
+        match method {
+            "textDocument/didOpen" => {
+                if let Ok(params) = DidOpenTextDocumentParams::deserialize(params) {
+                    let document = params.text_document;
+                    self.documents
+                        .open(document.uri, &document.text, document.version);
+                }
+            }
+            "textDocument/didChange" => {
+                let Ok(params) = DidChangeTextDocumentParams::deserialize(params) else {
+                    return;
+                };
+                let uri = params.text_document.uri;
+                let encoding = self
+                    .session
+                    .lock()
+                    .map(|session| session.encoding)
+                    .unwrap_or_default();
+                match self.documents.change(
+                    &uri,
+                    params.text_document.version,
+                    params.content_changes,
+                    encoding,
+                ) {
+                    Ok(()) => {}
+                    Err(ChangeError::NotOpen) => {
+                        tracing::warn!(uri = uri.as_str(), "change to a document that is not open")
+                    }
+                    Err(ChangeError::StaleVersion { current, received }) => {
+                        tracing::warn!(
+                            uri = uri.as_str(),
+                            current,
+                            received,
+                            "ignored a change whose version is not newer"
+                        );
+                    }
+                }
+            }
+            "textDocument/didClose" => {
+                if let Ok(params) = DidCloseTextDocumentParams::deserialize(params) {
+                    self.documents.close(&params.text_document.uri);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+use serde::Deserialize;
