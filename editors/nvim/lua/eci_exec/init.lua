@@ -22,11 +22,20 @@ function M.register()
     { desc = 'Run the ECI exec entry under the cursor' })
   vim.api.nvim_create_user_command('EciExecRunAll', function() require('eci_exec.run').run_all_sync() end,
     { desc = 'Run every Sync entry of this exec config' })
+  -- LspAttach as well as the config's on_attach: a user's own on_attach replaces ours in
+  -- vim.lsp.config, and inlay hints and lenses must not be lost with it.
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = vim.api.nvim_create_augroup('eci_exec_attach', { clear = true }),
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if client and client.name == 'eci_exec' then M.on_attach(client, args.buf) end
+    end,
+  })
   vim.api.nvim_create_user_command('EciExecLastResult', function() require('eci_exec.run').show_last() end,
     { desc = 'Show the last eciExec/runResult again' })
 end
 
---- Called by lsp/eci_exec.lua's on_attach.
+--- Called on LspAttach and by lsp/eci_exec.lua's on_attach; idempotent.
 function M.on_attach(client, bufnr)
   if client:supports_method('textDocument/inlayHint') then
     vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
