@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use ropey::Rope;
 use serde_json::json;
 
+use super::check_online::OnlineChecker;
 use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::{self, span::Span};
 use crate::position::{self, Encoding};
@@ -23,7 +24,7 @@ pub fn is_exec_config_name(name: &str) -> bool {
 }
 
 /// Checks every path (files, and folders searched for exec configs) and prints the diagnostics.
-pub fn check(paths: &[PathBuf], format: Format) -> ExitCode {
+pub fn check(paths: &[PathBuf], format: Format, mut online: Option<OnlineChecker>) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut unreadable = false;
@@ -40,7 +41,11 @@ pub fn check(paths: &[PathBuf], format: Format) -> ExitCode {
         for file in files {
             match std::fs::read(&file) {
                 Ok(bytes) => {
-                    let (text, diagnostics) = check_bytes(&bytes);
+                    let (text, mut diagnostics) = check_bytes(&bytes);
+                    if let Some(online) = online.as_mut() {
+                        diagnostics.extend(online.diagnostics(&text));
+                        diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+                    }
                     errors |= diagnostics
                         .iter()
                         .any(|d| d.severity == analysis::diagnostic::Severity::Error);

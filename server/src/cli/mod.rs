@@ -1,6 +1,7 @@
 //! Command line: `serve` (default), `check`, `run`, `instances`.
 
 mod check;
+mod check_online;
 mod instances;
 mod run;
 
@@ -45,9 +46,14 @@ enum Command {
         /// Output format: one line per diagnostic, or one JSON object per line.
         #[arg(long, value_enum, default_value = "text")]
         format: check::Format,
+        /// Also check ids, containers and instance status against the API (needs credentials).
+        #[arg(long)]
+        online: bool,
         /// Files or folders to check.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        api: ApiArgs,
     },
     /// Run one entry of an exec config and print its output (SyncResponse).
     Run {
@@ -87,7 +93,24 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         None | Some(Command::Serve) => serve(),
-        Some(Command::Check { format, paths }) => check::check(&paths, format),
+        Some(Command::Check {
+            format,
+            online,
+            paths,
+            api,
+        }) => {
+            let online = match online
+                .then(|| check_online::OnlineChecker::new(&api))
+                .transpose()
+            {
+                Ok(online) => online,
+                Err(message) => {
+                    eprintln!("--online: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            check::check(&paths, format, online)
+        }
         Some(Command::Run {
             label,
             index,
