@@ -1,5 +1,7 @@
 // Owns: the VS Code side of eci-exec-lsp: starting the server, settings, commands,
 // and the "ECI Exec" output channel for `eciExec/runResult`.
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   CodeActionKind,
@@ -13,7 +15,7 @@ import {
   ServerOptions as LcServerOptions,
 } from 'vscode-languageclient/node';
 import type { CodeAction, CodeLens, Command, DocumentSymbol } from 'vscode-languageclient/node';
-import { findServer, notFoundMessage } from './serverPath';
+import { binaryName, findServer, notFoundMessage } from './serverPath';
 import { toServerOptions } from './settings';
 import { formatRunResult, RunResult } from './runResult';
 
@@ -30,7 +32,18 @@ function currentOptions() {
   return toServerOptions((key) => cfg.get(key));
 }
 
+/** Some VSIX installs drop the execute bit of bundled files; put it back before the lookup. */
+function restoreBundledExecBit(extensionPath: string): void {
+  const file = path.join(extensionPath, 'bundled', binaryName());
+  try {
+    if (process.platform !== 'win32' && fs.existsSync(file)) fs.chmodSync(file, 0o755);
+  } catch {
+    // Read-only install: the lookup reports it as not executable and goes on to PATH.
+  }
+}
+
 function makeClient(context: vscode.ExtensionContext): LanguageClient | undefined {
+  restoreBundledExecBit(context.extensionPath);
   const lookup = findServer({
     settingPath: vscode.workspace.getConfiguration(SECTION).get<string>('server.path'),
     extensionPath: context.extensionPath,
