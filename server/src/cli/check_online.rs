@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::analysis::diagnostic::Diagnostic;
 use crate::analysis::online::{self, Instances, Lookup};
 use crate::analysis::{self};
-use crate::remote::{ClientOptions, ContainerGroup, EciClient};
+use crate::remote::{ContainerGroup, EciClient};
 
 use super::ApiArgs;
 
@@ -39,17 +39,8 @@ impl Instances for Fetched<'_> {
 impl OnlineChecker {
     /// A checker with the user's credentials, or the reason there is none.
     pub fn new(api: &ApiArgs) -> Result<OnlineChecker, String> {
-        let options = ClientOptions::from_strings(
-            api.profile.as_deref(),
-            api.endpoint.as_deref(),
-            api.signature_version.as_deref(),
-        )
-        .map_err(|error| error.to_string())?;
-        let client = EciClient::new(&options).map_err(|error| error.to_string())?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        let client = api.client().map_err(|error| error.to_string())?;
+        let runtime = super::runtime()?;
         Ok(OnlineChecker {
             client,
             runtime,

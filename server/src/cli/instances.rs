@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use super::ApiArgs;
-use crate::remote::{ClientOptions, ContainerGroup, EciClient, SetupError};
+use crate::remote::{ContainerGroup, SetupError};
 
 /// Where listing goes when neither `--region` nor the profile names a region.
 const FALLBACK_REGION: &str = "cn-hangzhou";
@@ -12,12 +12,7 @@ const FALLBACK_REGION: &str = "cn-hangzhou";
 /// Lists the container groups of `region` with their containers: exit 0, or 1 with the
 /// API's error (2 for an unusable option).
 pub fn instances(api: &ApiArgs, region: Option<&str>) -> ExitCode {
-    let options = ClientOptions::from_strings(
-        api.profile.as_deref(),
-        api.endpoint.as_deref(),
-        api.signature_version.as_deref(),
-    );
-    let client = match options.and_then(|options| EciClient::new(&options)) {
+    let client = match api.client() {
         Ok(client) => client,
         Err(error @ SetupError::Credentials(_)) => return fail(&error.to_string(), 1),
         Err(error) => return fail(&error.to_string(), 2),
@@ -26,12 +21,9 @@ pub fn instances(api: &ApiArgs, region: Option<&str>) -> ExitCode {
         .or(client.default_region())
         .unwrap_or(FALLBACK_REGION)
         .to_owned();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(runtime) => runtime,
-        Err(error) => return fail(&format!("cannot start the async runtime: {error}"), 1),
+        Err(message) => return fail(&message, 1),
     };
     match runtime.block_on(client.describe_container_groups(&region, &[])) {
         Ok(groups) => {

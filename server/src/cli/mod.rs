@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::remote::{ClientOptions, EciClient, SetupError};
+
 /// Options shared by every command that talks to the ECI API.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ApiArgs {
@@ -24,6 +26,26 @@ pub struct ApiArgs {
     /// Signature version: v2 (HMAC-SHA1, default) or v3 (ACS3-HMAC-SHA256).
     #[arg(long, value_name = "v2|v3")]
     pub signature_version: Option<String>,
+}
+
+impl ApiArgs {
+    /// A client of the API with these options and the user's credentials.
+    pub fn client(&self) -> Result<EciClient, SetupError> {
+        let options = ClientOptions::from_strings(
+            self.profile.as_deref(),
+            self.endpoint.as_deref(),
+            self.signature_version.as_deref(),
+        )?;
+        EciClient::new(&options)
+    }
+}
+
+/// A single-threaded runtime for a command's few API calls.
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the async runtime: {error}"))
 }
 
 #[derive(Parser, Debug)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::ApiArgs;
 use crate::analysis::{self, resolve};
-use crate::remote::{ClientOptions, EciClient, ExecRequest};
+use crate::remote::ExecRequest;
 
 /// Which entry to run.
 pub enum Selector<'a> {
@@ -76,39 +76,22 @@ fn prepare(selector: Selector<'_>, path: &Path) -> Result<ExecRequest, String> {
         ));
     }
     let resolved = resolve::resolve(model, entry).ok_or("the entry lacks a required field")?;
-    Ok(ExecRequest {
-        region_id: resolved.region_id,
-        container_group_id: resolved.container_group_id,
-        container_name: resolved.container_name,
-        command: resolved.command,
-        tty: resolved.tty,
-        stdin: resolved.stdin,
-        sync: resolved.sync,
-    })
+    Ok(ExecRequest::from(&resolved))
 }
 
 #[allow(clippy::print_stdout)] // The command's output is its report, on stdout.
 fn send(api: &ApiArgs, request: &ExecRequest) -> ExitCode {
-    let client = match ClientOptions::from_strings(
-        api.profile.as_deref(),
-        api.endpoint.as_deref(),
-        api.signature_version.as_deref(),
-    )
-    .and_then(|options| EciClient::new(&options))
-    {
+    let client = match api.client() {
         Ok(client) => client,
         Err(error) => {
             eprintln!("{error}");
             return ExitCode::from(1);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("cannot start the async runtime: {error}");
+        Err(message) => {
+            eprintln!("{message}");
             return ExitCode::from(2);
         }
     };

@@ -143,15 +143,7 @@ impl Backend {
             }
         }
         let progress = self.begin_progress(&entry).await;
-        let request = ExecRequest {
-            region_id: entry.region_id.clone(),
-            container_group_id: entry.container_group_id.clone(),
-            container_name: entry.container_name.clone(),
-            command: entry.command.clone(),
-            tty: entry.tty,
-            stdin: entry.stdin,
-            sync: entry.sync,
-        };
+        let request = ExecRequest::from(&entry);
         let outcome = client.exec_container_command(&request).await;
         if let Some(progress) = progress {
             progress.finish().await;

@@ -146,6 +146,21 @@ pub struct ExecRequest {
     pub sync: bool,
 }
 
+impl From<&crate::analysis::resolve::ResolvedEntry> for ExecRequest {
+    /// The call for an entry of an exec config, every field resolved through the defaults.
+    fn from(entry: &crate::analysis::resolve::ResolvedEntry) -> ExecRequest {
+        ExecRequest {
+            region_id: entry.region_id.clone(),
+            container_group_id: entry.container_group_id.clone(),
+            container_name: entry.container_name.clone(),
+            command: entry.command.clone(),
+            tty: entry.tty,
+            stdin: entry.stdin,
+            sync: entry.sync,
+        }
+    }
+}
+
 /// The `ExecContainerCommand` answer; which fields are present depends on `Sync`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
