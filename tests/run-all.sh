@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The project's whole test suite, as CI runs it: the Rust workspace (unit, fixture, protocol,
-# API-client and fake-API tests), then the real-editor tests when their runner is present.
+# API-client and fake-API tests), then the real-editor tests (Neovim 0.11 and VS Code through
+# code-server), online ones included, after installing what they need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --workspace --locked
+
+bash tests/e2e/setup.sh
+E2E_ONLINE=1 bash tests/e2e/run.sh

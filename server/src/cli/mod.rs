@@ -55,6 +55,9 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
     about = "Language server and checker for ECI exec configs"
 )]
 struct Cli {
+    /// Serve on stdio (the default; accepted because many LSP clients pass it).
+    #[arg(long, hide = true)]
+    stdio: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
