@@ -208,8 +208,12 @@ class LspClient:
         self.reader.start()
 
     # framing -----------------------------------------------------------------
+    @staticmethod
+    def encode(msg):
+        return json.dumps(msg, separators=(",", ":")).encode("utf-8")
+
     def _send(self, msg):
-        body = json.dumps(msg, separators=(",", ":")).encode("utf-8")
+        body = msg if isinstance(msg, bytes) else self.encode(msg)
         if self.trace:
             print(">>", body[:300].decode("utf-8", "replace"), file=sys.stderr)
         with self.wlock:
@@ -524,9 +528,12 @@ def main():
 
         # didOpen --------------------------------------------------------------
         mark = client.diag_mark()
+        # Encoded before the clock starts: json.dumps of a 2 MB text takes this client 20-35 ms,
+        # which is neither server's work.
+        open_msg = client.encode({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": lang, "version": version, "text": text}}})
         t_open = now()
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": lang, "version": version, "text": text}})
+        client._send(open_msg)
         if a.diag_mode == "pull":
             dt, diags = get_diags(mark, version)
         else:

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-# Owns: the report of tests/bench/run.sh: reads lsp_bench.py results (out/raw/{ours,peer}_N_RUN.json),
-# prints one table (both servers side by side, ratio peer/ours, goal) and writes it as JSON.
+# Owns: the report of tests/bench/run.sh: reads lsp_bench.py results
+# (out/raw/{ours,peer,peerflat}_N_RUN.json; peer = vscode-json-language-server with the project's
+# schema, peerflat = with the generator's flat draft-07 schema), prints one table (servers side
+# by side, ratio peer/ours, goal) and writes it as JSON.
 # Each cell is the median over runs, with the range over runs in brackets.
 import argparse, json, os, re, statistics, subprocess, time
 from pathlib import Path
@@ -36,11 +38,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--schema", default="")
+    ap.add_argument("--markdown", default=None, help="also write the table as markdown here")
     a = ap.parse_args()
     runs = {}                                   # (server, n) -> [result]
     for f in a.files:
-        m = re.match(r"(ours|peer)_(\d+)_(\d+)\.json$", Path(f).name)
+        m = re.match(r"(ours|peer|peerflat)_(\d+)_(\d+)\.json$", Path(f).name)
         if m:
             runs.setdefault((m[1], int(m[2])), []).append(json.loads(Path(f).read_text()))
     sizes = sorted({n for _, n in runs})
@@ -49,7 +51,7 @@ def main():
         for key, label, get, goal in METRICS:
             row = {"entries": n, "metric": key, "label": label,
                    "goal": goal if n == 10000 else None}
-            for server in ("ours", "peer"):
+            for server in ("ours", "peer", "peerflat"):
                 vals = []
                 for r in runs.get((server, n), []):
                     try:
@@ -58,9 +60,11 @@ def main():
                         pass
                 row[server] = ({"median": round(statistics.median(vals), 2), "min": min(vals),
                                 "max": max(vals), "runs": vals} if vals else None)
-            o, p = row["ours"], row["peer"]
-            row["ratio"] = (round(p["median"] / o["median"], 1)
-                            if o and p and o["median"] > 0 else None)
+            o = row["ours"]
+            for peer in ("peer", "peerflat"):
+                p = row[peer]
+                row[f"ratio_{peer}"] = (round(p["median"] / o["median"], 1)
+                                        if o and p and o["median"] > 0 else None)
             row["met"] = (o["median"] <= row["goal"]) if (o and row["goal"] is not None) else None
             rows.append(row)
     # Sanity: what each server found and whether any pull saw an old version.
@@ -80,19 +84,38 @@ def main():
         commit = ""
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "commit": commit,
             "loadavg_at_report": os.getloadavg(), "cpus": os.cpu_count(),
-            "runs": max((len(v) for v in runs.values()), default=0), "peer_schema": a.schema,
-            "peer": "vscode-json-language-server (vscode-langservers-extracted 4.10.0)"}
+            "runs": max((len(v) for v in runs.values()), default=0),
+            "peer": "vscode-json-language-server (vscode-langservers-extracted 4.10.0)",
+            "peer_schema": {"peer": "schemas/eci-exec.schema.json",
+                            "peerflat": "gen_execs.py --schema (flat draft-07)"}}
 
-    lines = [f"{'entries':>7} | {'measure':<42} | {'eci-exec-lsp':<22} | {'vscode-json-ls':<22} "
-             f"| {'ratio':>6} | goal"]
-    lines.append("-" * len(lines[0]))
+    peers = [p for p in ("peer", "peerflat") if any(r[p] for r in rows)]
+    title = {"peer": "json-ls, project schema", "peerflat": "json-ls, flat schema"}
+    head = f"{'entries':>7} | {'measure':<42} | {'eci-exec-lsp':<20}"
+    for p in peers:
+        head += f" | {title[p]:<24} | {'ratio':>7}"
+    lines = [head + " | goal (ours)", "-" * (len(head) + 20)]
     for row in rows:
         goal = "" if row["goal"] is None else f"<= {row['goal']} " + ("ok" if row["met"] else "MISSED")
-        ratio = "" if row["ratio"] is None else f"{row['ratio']:g}x"
-        lines.append(f"{row['entries']:>7} | {row['label']:<42} | {fmt(row['ours']):<22} | "
-                     f"{fmt(row['peer']):<22} | {ratio:>6} | {goal}")
+        line = f"{row['entries']:>7} | {row['label']:<42} | {fmt(row['ours']):<20}"
+        for p in peers:
+            ratio = row[f"ratio_{p}"]
+            line += f" | {fmt(row[p]):<24} | {'' if ratio is None else f'{ratio:g}x':>7}"
+        lines.append(line + f" | {goal}")
     print("\n".join(lines))
-    print(f"\nmedian over {meta['runs']} runs [range]; ratio = vscode-json-ls / eci-exec-lsp; "
+    if a.markdown:
+        md = ["| entries | measure | eci-exec-lsp | " + " | ".join(
+            f"{title[p]} | ratio" for p in peers) + " | goal (ours) |",
+              "| ---: | --- | ---: | " + " | ".join("---: | ---:" for _ in peers) + " | --- |"]
+        for row in rows:
+            goal = "" if row["goal"] is None else f"≤ {row['goal']} " + ("ok" if row["met"] else "**missed**")
+            cells = [str(row["entries"]), row["label"].replace("|", "\\|"), fmt(row["ours"])]
+            for p in peers:
+                ratio = row[f"ratio_{p}"]
+                cells += [fmt(row[p]), "" if ratio is None else f"{ratio:g}×"]
+            md.append("| " + " | ".join(cells + [goal]) + " |")
+        Path(a.markdown).write_text("\n".join(md) + "\n")
+    print(f"\nmedian over {meta['runs']} runs [range]; ratio = json-ls / eci-exec-lsp; "
           f"load average {meta['loadavg_at_report'][0]:.2f} on {meta['cpus']} CPUs")
     for k, v in checks.items():
         print(f"{k}: {json.dumps(v)}")

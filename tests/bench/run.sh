@@ -22,12 +22,13 @@ peer="$here/node_modules/.bin/vscode-json-language-server"
 
 mkdir -p out/raw
 rm -f out/raw/*.json
-# The peer gets the project's schema when it exists, else the generator's equivalent one.
+# The peer runs twice: with the project's schema (when it exists) and with the generator's
+# flat draft-07 schema, which is what the figures in issue 6 were measured with.
+python3 gen_execs.py 1 out/unused.eci.json --schema out/gen-schema.json
+flat="$here/out/gen-schema.json"
+schemas=("peerflat:$flat")
 if [ -f "$root/schemas/eci-exec.schema.json" ]; then
-  schema="$root/schemas/eci-exec.schema.json"
-else
-  python3 gen_execs.py 1 out/unused.eci.json --schema out/gen-schema.json
-  schema="$here/out/gen-schema.json"
+  schemas=("peer:$root/schemas/eci-exec.schema.json" "${schemas[@]}")
 fi
 for n in $SIZES; do
   python3 gen_execs.py "$n" "out/execs_$n.eci.json" --invalid 6
@@ -42,10 +43,12 @@ for run in $(seq 1 "$RUNS"); do
     python3 lsp_bench.py --file "out/execs_$n.eci.json" --language-id eci-exec \
       --init-options '{"online": false}' "${common[@]}" \
       --json-out "out/raw/ours_${n}_$run.json" -- "$ours" >/dev/null
-    python3 lsp_bench.py --file "out/execs_$n.eci.json" --language-id json \
-      --json-schema "$schema" --json-file-match '*.eci.json' \
-      --settings '{"json": {"validate": {"enable": true}}}' "${common[@]}" \
-      --json-out "out/raw/peer_${n}_$run.json" -- "$peer" --stdio >/dev/null
+    for named in "${schemas[@]}"; do
+      python3 lsp_bench.py --file "out/execs_$n.eci.json" --language-id json \
+        --json-schema "${named#*:}" --json-file-match '*.eci.json' \
+        --settings '{"json": {"validate": {"enable": true}}}' "${common[@]}" \
+        --json-out "out/raw/${named%%:*}_${n}_$run.json" -- "$peer" --stdio >/dev/null
+    done
   done
 done
-python3 report.py --schema "$schema" --out out/results.json out/raw/*.json
+python3 report.py --out out/results.json --markdown out/results.md out/raw/*.json
