@@ -102,7 +102,7 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
             let Some(value) = &member.value else {
                 return None;
             };
-            match (&value.kind, kind, member.key.text.as_str()) {
+            match (&value.kind, kind, member.key.text.as_ref()) {
                 (NodeKind::Array(items), ObjectKind::Defaults, fields::EXECS) => {
                     let (index, item) = items
                         .iter()
@@ -123,7 +123,7 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
                     return Some(CompletionContext {
                         site: Site::Value {
                             object: kind,
-                            field: member.key.text.clone(),
+                            field: member.key.text.to_string(),
                         },
                         replace,
                         quoted: matches!(value.kind, NodeKind::String(_)),
@@ -162,7 +162,7 @@ fn gap_context(
         return Some(CompletionContext {
             site: Site::Value {
                 object: kind,
-                field: member.key.text.clone(),
+                field: member.key.text.to_string(),
             },
             replace,
             quoted: false,
@@ -184,7 +184,7 @@ fn present_keys(members: &[Member], editing: Option<&Member>) -> Vec<String> {
     members
         .iter()
         .filter(|member| editing.is_none_or(|editing| !std::ptr::eq(*member, editing)))
-        .map(|member| member.key.text.clone())
+        .map(|member| member.key.text.to_string())
         .collect()
 }
 

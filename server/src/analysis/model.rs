@@ -71,7 +71,7 @@ pub struct ObjectLayout {
     /// End of the last member (its value, or its key when the value is missing).
     pub last_member_end: Option<usize>,
     /// Indentation of the last member's line, when members are on lines of their own.
-    pub member_indent: Option<String>,
+    pub member_indent: Option<Span>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,7 +246,7 @@ impl Builder<'_> {
     fn fields(&mut self, members: &[Member], context: Context) -> Fields {
         let mut fields = Fields::default();
         for member in members {
-            let name = member.key.text.as_str();
+            let name = member.key.text.as_ref();
             if !context.allows(name) {
                 self.unknown_field(member, context);
                 continue;
@@ -298,7 +298,7 @@ impl Builder<'_> {
     }
 
     fn unknown_field(&mut self, member: &Member, context: Context) {
-        let name = member.key.text.as_str();
+        let name = member.key.text.as_ref();
         let key = member.key.span;
         let message = if context == Context::Defaults
             && (name == fields::COMMAND || name == fields::LABEL)
@@ -374,16 +374,15 @@ fn layout(object: &Node, members: &[Member], text: &str) -> ObjectLayout {
             .as_ref()
             .map_or(member.key.span.end, |value| value.span.end)
     });
+    // Only within the object: a minified file must not make this a scan of the whole text.
     let member_indent = last.and_then(|member| {
-        let line_start = text[..member.key.span.start].rfind(['\n', '\r'])? + 1;
-        if line_start <= object.span.start {
-            return None;
-        }
+        let inside = &text[object.span.start..member.key.span.start];
+        let line_start = object.span.start + inside.rfind(['\n', '\r'])? + 1;
         let prefix = &text[line_start..member.key.span.start];
         prefix
-            .chars()
-            .all(|c| c == ' ' || c == '\t')
-            .then(|| prefix.to_owned())
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(Span::new(line_start, member.key.span.start))
     });
     ObjectLayout {
         open_brace: object.span.start,

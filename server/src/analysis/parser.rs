@@ -1,6 +1,9 @@
 //! Error-tolerant recursive-descent parser for JSON with comments: every error is recorded
 //! and parsing goes on, so the rest of the file still gets its checks.
 
+use std::borrow::Cow;
+
+use super::fields;
 use super::lexer::{Lexer, Token, TokenKind};
 use super::span::Span;
 use super::tree::{Key, Member, Node, NodeKind};
@@ -23,6 +26,14 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// A key's text: the format's own field names are borrowed from the field table.
+fn key_text(text: &str) -> Cow<'static, str> {
+    match fields::any_field(text) {
+        Some(spec) => Cow::Borrowed(spec.name),
+        None => Cow::Owned(text.to_owned()),
+    }
+}
+
 /// The tree (absent only when the text holds no value at all) and every error met on the way.
 #[derive(Debug)]
 pub struct Parsed {
@@ -39,6 +50,7 @@ pub fn parse(text: &str, strict: bool) -> Parsed {
         errors: Vec::new(),
         strict,
         reported_end: false,
+        last_error_end: 0,
     };
     let root = if parser.peek().kind == TokenKind::Eof {
         let end = text.len();
@@ -71,6 +83,8 @@ struct Parser<'a> {
     errors: Vec<SyntaxError>,
     strict: bool,
     reported_end: bool,
+    /// Where the last reported syntax error ends, to fold runs of junk into one error.
+    last_error_end: usize,
 }
 
 impl Parser<'_> {
@@ -97,6 +111,12 @@ impl Parser<'_> {
         if at_end && std::mem::replace(&mut self.reported_end, true) {
             return;
         }
+        // A run of junk (`))))`, pasted binary) is one mistake: report where it starts only.
+        if span.start > 0 && span.start <= self.last_error_end && !at_end {
+            self.last_error_end = self.last_error_end.max(span.end);
+            return;
+        }
+        self.last_error_end = span.end;
         if self.errors.len() < MAX_ERRORS {
             self.errors.push(SyntaxError {
                 kind: SyntaxErrorKind::Syntax,
@@ -122,7 +142,7 @@ impl Parser<'_> {
             }
             TokenKind::LBrace => return Some(self.object(depth)),
             TokenKind::LBracket => return Some(self.array(depth)),
-            TokenKind::String => NodeKind::String(std::mem::take(&mut self.lexer.string_value)),
+            TokenKind::String => NodeKind::String(self.lexer.string_value.as_str().into()),
             TokenKind::Number => NodeKind::Number,
             TokenKind::True => NodeKind::Bool(true),
             TokenKind::False => NodeKind::Bool(false),
@@ -151,7 +171,7 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> Node {
         let open = self.bump();
-        let mut members: Vec<Member> = Vec::new();
+        let mut members: Vec<Member> = Vec::with_capacity(8);
         let end = loop {
             let token = self.peek();
             match token.kind {
@@ -191,10 +211,10 @@ impl Parser<'_> {
     fn member(&mut self, depth: usize) -> Member {
         let token = self.bump();
         let text = if token.kind == TokenKind::String {
-            std::mem::take(&mut self.lexer.string_value)
+            key_text(&self.lexer.string_value)
         } else {
             self.error(token.span, "property names must be in double quotes");
-            self.lexer.text()[token.span.start..token.span.end].to_owned()
+            key_text(&self.lexer.text()[token.span.start..token.span.end])
         };
         let key = Key {
             text,

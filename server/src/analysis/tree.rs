@@ -1,5 +1,7 @@
 //! The syntax tree the parser produces: JSON values with byte spans, tolerant of holes.
 
+use std::borrow::Cow;
+
 use super::span::Span;
 
 /// A JSON value and where it is written.
@@ -29,7 +31,8 @@ pub struct Member {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
-    pub text: String,
+    /// The decoded name; a name the format knows is borrowed, not allocated (most keys are).
+    pub text: Cow<'static, str>,
     /// The key as written, quotes included.
     pub span: Span,
 }

@@ -15,7 +15,7 @@ use crate::position::{self, Encoding, LineCol};
 pub struct Analyzed {
     pub version: i32,
     pub rope: Rope,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     pub analysis: Analysis,
 }
 
@@ -23,7 +23,7 @@ struct Document {
     rope: Rope,
     version: i32,
     /// The text of `rope`, made on first need after each change.
-    text: Option<Arc<str>>,
+    text: Option<Arc<String>>,
     analyzed: Option<Arc<Analyzed>>,
 }
 
@@ -86,6 +86,25 @@ impl Documents {
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
     ) -> Result<(), ChangeError> {
+        let stale = self.apply_changes(uri, version, changes, encoding)?;
+        // Freeing a large analysis takes milliseconds: not here, where messages are read.
+        if let Some(stale) = stale {
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => drop(runtime.spawn_blocking(move || drop(stale))),
+                Err(_) => drop(stale),
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the changes under the lock; returns the analysis they made stale.
+    fn apply_changes(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: Encoding,
+    ) -> Result<Option<Arc<Analyzed>>, ChangeError> {
         let mut open = self.lock();
         let document = open.get_mut(uri).ok_or(ChangeError::NotOpen)?;
         if version <= document.version {
@@ -109,8 +128,7 @@ impl Documents {
         }
         document.version = version;
         document.text = None;
-        document.analyzed = None;
-        Ok(())
+        Ok(document.analyzed.take())
     }
 
     /// The analysis of the document's current version, computed off the lock when missing.
@@ -123,7 +141,7 @@ impl Documents {
             }
             let text = document
                 .text
-                .get_or_insert_with(|| Arc::from(document.rope.to_string()))
+                .get_or_insert_with(|| Arc::new(document.rope.to_string()))
                 .clone();
             (document.version, document.rope.clone(), text)
         };

@@ -3,7 +3,11 @@
 use std::collections::HashSet;
 
 use crate::analysis::diagnostic::{Code, Diagnostic};
-use crate::analysis::tree::{Node, NodeKind};
+use crate::analysis::tree::{Member, Node, NodeKind};
+
+/// Objects up to this size are searched pairwise: cheaper than hashing for an exec entry's
+/// handful of keys (hashing every key of every object was a tenth of the analysis).
+const PAIRWISE_LIMIT: usize = 16;
 
 pub fn check(root: &Node, diagnostics: &mut Vec<Diagnostic>) {
     // An explicit stack: the tree is at most MAX_DEPTH deep, but iteration costs nothing extra.
@@ -11,19 +15,13 @@ pub fn check(root: &Node, diagnostics: &mut Vec<Diagnostic>) {
     while let Some(node) = stack.pop() {
         match &node.kind {
             NodeKind::Object(members) => {
-                let mut seen = HashSet::with_capacity(members.len());
-                for member in members {
-                    if !seen.insert(member.key.text.as_str()) {
-                        let message = format!(
-                            "`{}` is set twice in this object; the last one wins: remove one",
-                            member.key.text
-                        );
-                        diagnostics.push(Diagnostic::new(
-                            Code::DuplicateKey,
-                            member.key.span,
-                            message,
-                        ));
-                    }
+                for index in repeated(members) {
+                    let key = &members[index].key;
+                    let message = format!(
+                        "`{}` is set twice in this object; the last one wins: remove one",
+                        key.text
+                    );
+                    diagnostics.push(Diagnostic::new(Code::DuplicateKey, key.span, message));
                 }
                 stack.extend(members.iter().filter_map(|member| member.value.as_ref()));
             }
@@ -31,4 +29,21 @@ pub fn check(root: &Node, diagnostics: &mut Vec<Diagnostic>) {
             _ => {}
         }
     }
+}
+
+/// The indexes of members whose key an earlier member already has.
+fn repeated(members: &[Member]) -> Vec<usize> {
+    if members.len() <= PAIRWISE_LIMIT {
+        return (1..members.len())
+            .filter(|&index| {
+                members[..index]
+                    .iter()
+                    .any(|earlier| earlier.key.text == members[index].key.text)
+            })
+            .collect();
+    }
+    let mut seen = HashSet::with_capacity(members.len());
+    (0..members.len())
+        .filter(|&index| !seen.insert(members[index].key.text.as_ref()))
+        .collect()
 }

@@ -55,8 +55,8 @@ pub fn insert_member(entry: &Entry, text: &str, name: &str, value: &str) -> Edit
     let member = format!("\"{name}\": {value}");
     match layout.last_member_end {
         Some(end) => {
-            let separator = match &layout.member_indent {
-                Some(indent) => format!("{}{indent}", line_break(text)),
+            let separator = match layout.member_indent {
+                Some(indent) => format!("{}{}", line_break(text), &text[indent.start..indent.end]),
                 None => " ".to_owned(),
             };
             Edit {
@@ -76,5 +76,9 @@ pub fn insert_member(entry: &Entry, text: &str, name: &str, value: &str) -> Edit
 
 /// The file's own line break, so an inserted line does not mix CRLF and LF.
 fn line_break(text: &str) -> &'static str {
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
+    // The first line break decides: scanning the whole text per fix would be quadratic.
+    match text.find('\n') {
+        Some(at) if text[..at].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
 }
