@@ -121,6 +121,17 @@ impl Model {
     }
 }
 
+/// Builds the entry at `index` of `Execs` from its object, reporting what `build` would.
+pub fn build_entry(
+    index: usize,
+    item: &Node,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Entry> {
+    let members = item.as_object()?;
+    Some(Builder { text, diagnostics }.entry(index, item, members))
+}
+
 /// Builds the model from the parsed tree, reporting unknown fields and wrong types.
 pub fn build(root: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
     let Some(members) = root.as_object() else {
@@ -161,15 +172,7 @@ pub fn build(root: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Opti
             NodeKind::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
                     match item.as_object() {
-                        Some(members) => {
-                            let own = builder.fields(members, Context::Entry);
-                            entries.push(Entry {
-                                index,
-                                span: item.span,
-                                own,
-                                layout: layout(item, members, text),
-                            });
-                        }
+                        Some(members) => entries.push(builder.entry(index, item, members)),
                         None => {
                             let message = format!(
                                 "each entry of Execs must be an exec object, not {}",
@@ -243,6 +246,16 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    fn entry(&mut self, index: usize, item: &Node, members: &[Member]) -> Entry {
+        let own = self.fields(members, Context::Entry);
+        Entry {
+            index,
+            span: item.span,
+            own,
+            layout: layout(item, members, self.text),
+        }
+    }
+
     fn fields(&mut self, members: &[Member], context: Context) -> Fields {
         let mut fields = Fields::default();
         for member in members {

@@ -44,6 +44,12 @@ pub struct Parsed {
 /// Parses `text`. In `strict` mode (the JSON inside a Command string) comments and
 /// trailing commas are syntax errors.
 pub fn parse(text: &str, strict: bool) -> Parsed {
+    parse_at_depth(text, strict, 0)
+}
+
+/// Parses `text` as a value found `depth` levels down in a larger document (for re-parsing
+/// one entry of `Execs`, at depth 2), so the nesting limit falls where it would.
+pub fn parse_at_depth(text: &str, strict: bool, depth: usize) -> Parsed {
     let mut parser = Parser {
         lexer: Lexer::new(text, strict),
         token: None,
@@ -60,7 +66,7 @@ pub fn parse(text: &str, strict: bool) -> Parsed {
         );
         None
     } else {
-        parser.value(0)
+        parser.value(depth)
     };
     let rest = parser.peek();
     if rest.kind != TokenKind::Eof {

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
+use crate::analysis::incremental::{self, TextEdit};
 use crate::analysis::{self, Analysis};
 use crate::position::{self, Encoding, LineCol};
 
@@ -25,6 +26,8 @@ struct Document {
     /// The text of `rope`, made on first need after each change.
     text: Option<Arc<String>>,
     analyzed: Option<Arc<Analyzed>>,
+    /// The previous version's analysis and the one edit since, for an incremental update.
+    base: Option<(Arc<Analyzed>, TextEdit)>,
 }
 
 /// Every open document, keyed by URI.
@@ -58,6 +61,7 @@ impl Documents {
             version,
             text: None,
             analyzed: None,
+            base: None,
         };
         self.lock().insert(uri, document);
     }
@@ -113,6 +117,8 @@ impl Documents {
                 received: version,
             });
         }
+        let single = changes.len() == 1;
+        let mut edit = None;
         for change in changes {
             match change.range {
                 Some(range) => {
@@ -120,6 +126,11 @@ impl Documents {
                         position::char_of(&document.rope, encoding, to_line_col(range.start));
                     let end = position::char_of(&document.rope, encoding, to_line_col(range.end));
                     let (start, end) = (start.min(end), start.max(end));
+                    edit = Some(TextEdit {
+                        start: document.rope.char_to_byte(start),
+                        old_end: document.rope.char_to_byte(end),
+                        new_len: change.text.len(),
+                    });
                     document.rope.remove(start..end);
                     document.rope.insert(start, &change.text);
                 }
@@ -128,12 +139,21 @@ impl Documents {
         }
         document.version = version;
         document.text = None;
-        Ok(document.analyzed.take())
+        // One edit since an analysis: the next one can update it instead of starting over.
+        let previous = document.analyzed.take();
+        let stale = std::mem::take(&mut document.base).map(|(base, _)| base);
+        match (previous, edit.filter(|_| single)) {
+            (Some(previous), Some(edit)) => {
+                document.base = Some((previous, edit));
+                Ok(stale)
+            }
+            (previous, _) => Ok(previous.or(stale)),
+        }
     }
 
     /// The analysis of the document's current version, computed off the lock when missing.
     pub async fn analyzed(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
-        let (version, rope, text) = {
+        let (version, rope, text, base) = {
             let mut open = self.lock();
             let document = open.get_mut(uri)?;
             if let Some(analyzed) = &document.analyzed {
@@ -143,19 +163,31 @@ impl Documents {
                 .text
                 .get_or_insert_with(|| Arc::new(document.rope.to_string()))
                 .clone();
-            (document.version, document.rope.clone(), text)
+            (
+                document.version,
+                document.rope.clone(),
+                text,
+                document.base.take(),
+            )
         };
         let analysis_text = text.clone();
         // On a blocking thread: a large file does not stall the runtime, and a panic in
         // analysis (a bug) becomes an error here instead of taking the server down.
-        let analysis =
-            match tokio::task::spawn_blocking(move || analysis::analyze(&analysis_text)).await {
-                Ok(analysis) => analysis,
-                Err(error) => {
-                    tracing::error!(%error, "analysis failed");
-                    return None;
-                }
-            };
+        let work = move || match base {
+            Some((base, edit)) => match Arc::try_unwrap(base) {
+                Ok(base) => incremental::reanalyze(base.analysis, edit, &analysis_text),
+                // Still in use by a request: it cannot be updated in place.
+                Err(_) => analysis::analyze(&analysis_text),
+            },
+            None => analysis::analyze(&analysis_text),
+        };
+        let analysis = match tokio::task::spawn_blocking(work).await {
+            Ok(analysis) => analysis,
+            Err(error) => {
+                tracing::error!(%error, "analysis failed");
+                return None;
+            }
+        };
         let analyzed = Arc::new(Analyzed {
             version,
             rope,

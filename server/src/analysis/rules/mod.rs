@@ -7,7 +7,7 @@ mod required;
 mod values;
 
 use super::diagnostic::Diagnostic;
-use super::model::Model;
+use super::model::{Entry, Model};
 use super::tree::Node;
 
 pub use duplicates::check as check_duplicate_keys;
@@ -17,13 +17,18 @@ pub use values::is_container_group_id;
 pub fn check(model: &Model, text: &str, diagnostics: &mut Vec<Diagnostic>) {
     values::check_fields(&model.defaults, diagnostics);
     for entry in &model.entries {
-        values::check_fields(&entry.own, diagnostics);
-        if let Some(command) = &entry.own.command {
-            command_items::check(command, diagnostics);
-        }
-        required::check(model, entry, text, diagnostics);
-        flags::check(model, entry, text, diagnostics);
+        check_entry(model, entry, text, diagnostics);
     }
+}
+
+/// The rules of one entry (its own values, its Command, and what it inherits).
+pub fn check_entry(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    values::check_fields(&entry.own, diagnostics);
+    if let Some(command) = &entry.own.command {
+        command_items::check(command, diagnostics);
+    }
+    required::check(model, entry, text, diagnostics);
+    flags::check(model, entry, text, diagnostics);
 }
 
 /// Duplicate keys anywhere in the tree.

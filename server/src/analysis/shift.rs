@@ -1,0 +1,104 @@
+//! Moving what lies after an edit by the edit's length change, for incremental re-analysis:
+//! `shift(pivot, delta)` moves every span starting at or after `pivot`, and the end of every
+//! span that encloses it.
+
+use super::command::CommandValue;
+use super::diagnostic::Diagnostic;
+use super::model::{Entry, Fields, Slot};
+use super::span::Span;
+use super::tree::{Node, NodeKind};
+
+fn offset(value: usize, delta: isize) -> usize {
+    value.saturating_add_signed(delta)
+}
+
+impl Span {
+    pub fn shift(&mut self, pivot: usize, delta: isize) {
+        if self.start >= pivot {
+            self.start = offset(self.start, delta);
+        }
+        if self.end >= pivot {
+            self.end = offset(self.end, delta);
+        }
+    }
+}
+
+impl Node {
+    pub fn shift(&mut self, pivot: usize, delta: isize) {
+        self.span.shift(pivot, delta);
+        match &mut self.kind {
+            NodeKind::Object(members) => {
+                for member in members {
+                    member.key.span.shift(pivot, delta);
+                    if let Some(value) = &mut member.value {
+                        value.shift(pivot, delta);
+                    }
+                }
+            }
+            NodeKind::Array(items) => items.iter_mut().for_each(|item| item.shift(pivot, delta)),
+            _ => {}
+        }
+    }
+}
+
+impl<T> Slot<T> {
+    fn shift(&mut self, pivot: usize, delta: isize) {
+        if let Slot::Value(_, span) = self {
+            span.shift(pivot, delta);
+        }
+    }
+}
+
+impl CommandValue {
+    fn shift(&mut self, pivot: usize, delta: isize) {
+        self.span.shift(pivot, delta);
+        for item in self.items.iter_mut().flatten() {
+            item.span.shift(pivot, delta);
+        }
+    }
+}
+
+impl Fields {
+    pub fn shift(&mut self, pivot: usize, delta: isize) {
+        self.region_id.shift(pivot, delta);
+        self.container_group_id.shift(pivot, delta);
+        self.container_name.shift(pivot, delta);
+        self.label.shift(pivot, delta);
+        self.tty.shift(pivot, delta);
+        self.stdin.shift(pivot, delta);
+        self.sync.shift(pivot, delta);
+        if let Some(command) = &mut self.command {
+            command.shift(pivot, delta);
+        }
+    }
+}
+
+impl Entry {
+    pub fn shift(&mut self, pivot: usize, delta: isize) {
+        self.span.shift(pivot, delta);
+        self.own.shift(pivot, delta);
+        if self.layout.open_brace >= pivot {
+            self.layout.open_brace = offset(self.layout.open_brace, delta);
+        }
+        if let Some(end) = self
+            .layout
+            .last_member_end
+            .as_mut()
+            .filter(|end| **end >= pivot)
+        {
+            *end = offset(*end, delta);
+        }
+        if let Some(indent) = &mut self.layout.member_indent {
+            indent.shift(pivot, delta);
+        }
+    }
+}
+
+impl Diagnostic {
+    pub fn shift(&mut self, pivot: usize, delta: isize) {
+        self.span.shift(pivot, delta);
+        for edit in self.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+            edit.span.shift(pivot, delta);
+        }
+    }
+}
