@@ -87,3 +87,25 @@ fn serde_json_value(bencher: divan::Bencher, n: usize) {
         .counter(divan::counter::BytesCount::of_str(&text))
         .bench(|| serde_json::from_str::<serde_json::Value>(black_box(&text)).unwrap());
 }
+
+/// An edit while typing: one character inserted in an entry in the middle of the file,
+/// through the incremental path (the previous analysis is updated in place).
+#[divan::bench(args = SIZES)]
+fn reanalyze_after_typing(bencher: divan::Bencher, n: usize) {
+    use analysis::incremental::{TextEdit, try_reanalyze};
+    let text = generate(n);
+    let at = text[text.len() / 2..].find("\"nginx\"").expect("an entry") + text.len() / 2 + 1;
+    let mut typed = text.clone();
+    typed.insert(at, 'x');
+    let edit = TextEdit {
+        start: at,
+        old_end: at,
+        new_len: 1,
+        removed_blank: true,
+    };
+    bencher
+        .with_inputs(|| analysis::analyze(&text))
+        .bench_local_values(|previous| {
+            try_reanalyze(previous, edit, black_box(&typed)).expect("incremental")
+        });
+}

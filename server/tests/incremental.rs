@@ -70,12 +70,16 @@ fn edit_inside_an_entry(
         .unwrap_or(start);
     let insert = PIECES[random.below(PIECES.len())];
     let mut new_text = text.to_owned();
+    let removed_blank = text[start..old_end]
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t');
     new_text.replace_range(start..old_end, insert);
     Some((
         TextEdit {
             start,
             old_end,
             new_len: insert.len(),
+            removed_blank,
         },
         new_text,
     ))
@@ -140,11 +144,77 @@ fn an_edit_in_a_large_file_moves_every_later_entry() {
         start: at,
         old_end: at + 5,
         new_len: "web-server-😀".len(),
+        removed_blank: false,
     };
     let incremental = try_reanalyze(analysis, edit, &new_text).expect("took the incremental path");
     assert_same(
         &incremental,
         &analyze(&new_text),
         "after renaming a container",
+    );
+}
+
+#[test]
+fn spaces_typed_or_deleted_anywhere_match_a_full_analysis() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/rules");
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    let (mut shifted, mut total) = (0, 0);
+    let entry =
+        "    {\"ContainerName\": \"nginx\", \"Command\": [\"ls\"], \"Sync\": true, \"TTY\": true}";
+    let large = format!(
+        "{{\"RegionId\": \"cn-hangzhou\", \"ContainerGroupId\": \"eci-abc\", \"Execs\": [\n{}\n]}}",
+        vec![entry; 50].join(",\n")
+    );
+    let mut texts = vec![large];
+    for file in std::fs::read_dir(folder).expect("fixtures") {
+        let path = file.expect("entry").path();
+        if path
+            .extension()
+            .is_some_and(|ext| ext == "json" || ext == "jsonc")
+        {
+            texts.push(std::fs::read_to_string(&path).expect("fixture"));
+        }
+    }
+    for original in texts {
+        let mut text = original.clone();
+        for step in 0..200 {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let start = boundaries[random.below(boundaries.len())];
+            let removable = text[start..]
+                .bytes()
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .count();
+            let (old_end, insert) = if removable > 0 && random.below(2) == 0 {
+                (start + 1, "")
+            } else {
+                (start, ["  ", " ", "\t"][random.below(3)])
+            };
+            let mut new_text = text.clone();
+            new_text.replace_range(start..old_end, insert);
+            let edit = TextEdit {
+                start,
+                old_end,
+                new_len: insert.len(),
+                removed_blank: true,
+            };
+            let full = analyze(&new_text);
+            let context = format!("at step {step}: {edit:?}\n{new_text}");
+            if let Some(incremental) = try_reanalyze(analyze(&text), edit, &new_text) {
+                assert_same(&incremental, &full, &context);
+                shifted += 1;
+            }
+            total += 1;
+            text = if step % 50 == 49 {
+                original.clone()
+            } else {
+                new_text
+            };
+        }
+    }
+    assert!(
+        shifted * 10 > total,
+        "the incremental paths ran for {shifted} of {total} blank edits"
     );
 }

@@ -4,13 +4,13 @@
 use super::diagnostic::{Code, Diagnostic, Edit, Fix};
 use super::parser;
 use super::span::Span;
-use super::tree::{Node, NodeKind};
+use super::tree::{Node, NodeKind, Text};
 
 /// One item of a Command and where it is written (for a Command string, inside the literal).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommandItem {
     /// The item's text; `None` when it is not a string.
-    pub text: Option<String>,
+    pub text: Option<Text>,
     pub span: Span,
 }
 
@@ -63,7 +63,7 @@ pub fn read(node: &Node, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Comma
 }
 
 fn array_item(item: &Node, diagnostics: &mut Vec<Diagnostic>) -> CommandItem {
-    let text = item.as_str().map(str::to_owned);
+    let text = item.as_text();
     if text.is_none() {
         diagnostics.push(item_type_error(item, item.span));
     }
@@ -128,7 +128,7 @@ fn string_items(
         .iter()
         .map(|item| {
             let span = literal.source_range(item.span);
-            let text = item.as_str().map(str::to_owned);
+            let text = item.as_text();
             if text.is_none() {
                 diagnostics.push(item_type_error(item, span));
             }

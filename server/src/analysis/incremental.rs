@@ -8,7 +8,7 @@ use super::model::{self, Shape};
 use super::parser::{self, SyntaxErrorKind};
 use super::rules;
 use super::span::Span;
-use super::tree::NodeKind;
+use super::tree::{Node, NodeKind};
 use super::{Analysis, analyze, fields};
 
 /// One replacement: bytes `start..old_end` of the old text became `new_len` bytes.
@@ -17,6 +17,8 @@ pub struct TextEdit {
     pub start: usize,
     pub old_end: usize,
     pub new_len: usize,
+    /// Whether the replaced bytes were spaces and tabs only.
+    pub removed_blank: bool,
 }
 
 /// Entries deeper than this in the tree: root object (0), `Execs` array (1), entry (2).
@@ -32,8 +34,85 @@ pub fn reanalyze(previous: Analysis, edit: TextEdit, text: &str) -> Analysis {
     }
 }
 
-/// The incremental path alone: `None` when the edit needs a full analysis.
-pub fn try_reanalyze(mut previous: Analysis, edit: TextEdit, text: &str) -> Option<Analysis> {
+/// The incremental paths alone: `None` when the edit needs a full analysis.
+pub fn try_reanalyze(previous: Analysis, edit: TextEdit, text: &str) -> Option<Analysis> {
+    if is_blank_between_entries(&previous, edit, text) {
+        return Some(shift_all(previous, edit));
+    }
+    update_entry(previous, edit, text)
+}
+
+/// Spaces or tabs typed or deleted between the entries of `Execs`, next to delimiters and
+/// away from any syntax error: no token changes, only positions.
+fn is_blank_between_entries(previous: &Analysis, edit: TextEdit, text: &str) -> bool {
+    let blank = |bytes: &[u8]| bytes.iter().all(|b| *b == b' ' || *b == b'\t');
+    let delimiter = |byte: Option<&u8>| {
+        matches!(
+            byte,
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b',' | b':')
+        )
+    };
+    let Some(inserted) = text.as_bytes().get(edit.start..edit.start + edit.new_len) else {
+        return false;
+    };
+    let before = edit
+        .start
+        .checked_sub(1)
+        .and_then(|at| text.as_bytes().get(at));
+    if !edit.removed_blank
+        || !blank(inserted)
+        || !delimiter(before)
+        || !delimiter(text.as_bytes().get(edit.start + edit.new_len))
+    {
+        return false;
+    }
+    let Some(items) = previous.tree.as_ref().and_then(execs_array) else {
+        return false;
+    };
+    let (array, items) = items;
+    let overlaps = |span: Span| span.start < edit.old_end && edit.start < span.end;
+    array.start < edit.start
+        && edit.old_end < array.end
+        && !items.iter().any(|item| overlaps(item.span))
+        && !previous.diagnostics.iter().any(|d| {
+            d.code == Code::Syntax && d.span.end >= edit.start && d.span.start <= edit.old_end
+        })
+}
+
+fn shift_all(mut previous: Analysis, edit: TextEdit) -> Analysis {
+    let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
+    if let Some(root) = previous.tree.as_mut() {
+        root.shift(edit.start, delta);
+    }
+    if let Some(model) = previous.model.as_mut() {
+        model.defaults.shift(edit.start, delta);
+        model
+            .entries
+            .iter_mut()
+            .for_each(|entry| entry.shift(edit.start, delta));
+    }
+    previous
+        .diagnostics
+        .iter_mut()
+        .for_each(|diagnostic| diagnostic.shift(edit.start, delta));
+    previous
+}
+
+/// The `Execs` array the model reads (the last `Execs` key): its span and items.
+fn execs_array(root: &Node) -> Option<(Span, &[Node])> {
+    let members = root.as_object()?;
+    let execs = members
+        .iter()
+        .rev()
+        .find(|member| member.key.text == fields::EXECS)?;
+    let value = execs.value.as_ref()?;
+    match &value.kind {
+        NodeKind::Array(items) => Some((value.span, items)),
+        _ => None,
+    }
+}
+
+fn update_entry(mut previous: Analysis, edit: TextEdit, text: &str) -> Option<Analysis> {
     let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
     let model = previous
         .model
@@ -74,18 +153,12 @@ pub fn try_reanalyze(mut previous: Analysis, edit: TextEdit, text: &str) -> Opti
 
     // Move what follows the entry (and the ends of what encloses it), then put it in the tree.
     let root = previous.tree.as_mut()?;
+    execs_items(root)?
+        .get(index)
+        .filter(|item| item.span == old_span)?;
     root.shift(old_span.end, delta);
-    let NodeKind::Object(members) = &mut root.kind else {
-        return None;
-    };
-    let execs = members
-        .iter()
-        .rposition(|member| member.key.text == fields::EXECS)?;
-    let NodeKind::Array(items) = &mut members[execs].value.as_mut()?.kind else {
-        return None;
-    };
-    let slot = items.get_mut(index).filter(|item| item.span == new_span)?;
-    *slot = entry_node;
+    let items = execs_items(root)?;
+    items[index] = entry_node;
     let entry_node = &items[index];
 
     // The entry's diagnostics, in the order a full analysis makes them.
@@ -130,4 +203,18 @@ pub fn try_reanalyze(mut previous: Analysis, edit: TextEdit, text: &str) -> Opti
     diagnostics.extend(tail);
     previous.diagnostics = diagnostics;
     Some(previous)
+}
+
+/// The items of the `Execs` array the model reads (the last `Execs` key).
+fn execs_items(root: &mut Node) -> Option<&mut Vec<Node>> {
+    let NodeKind::Object(members) = &mut root.kind else {
+        return None;
+    };
+    let execs = members
+        .iter()
+        .rposition(|member| member.key.text == fields::EXECS)?;
+    match &mut members[execs].value.as_mut()?.kind {
+        NodeKind::Array(items) => Some(items),
+        _ => None,
+    }
 }

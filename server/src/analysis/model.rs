@@ -6,7 +6,7 @@ use super::diagnostic::{Code, Diagnostic, Edit, Fix};
 use super::fields::{self, FieldType};
 use super::span::Span;
 use super::suggest;
-use super::tree::{Member, Node, NodeKind};
+use super::tree::{Member, Node, NodeKind, Text};
 
 /// A field's state in one object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -41,10 +41,10 @@ impl<T> Slot<T> {
 /// The exec fields written in one object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fields {
-    pub region_id: Slot<String>,
-    pub container_group_id: Slot<String>,
-    pub container_name: Slot<String>,
-    pub label: Slot<String>,
+    pub region_id: Slot<Text>,
+    pub container_group_id: Slot<Text>,
+    pub container_name: Slot<Text>,
+    pub label: Slot<Text>,
     pub tty: Slot<bool>,
     pub stdin: Slot<bool>,
     pub sync: Slot<bool>,
@@ -276,10 +276,8 @@ impl Builder<'_> {
                 FieldType::Command => {
                     fields.command = Some(command::read(value, self.text, self.diagnostics))
                 }
-                FieldType::String => match value.as_str() {
-                    Some(text) => {
-                        set_string(&mut fields, name, Slot::Value(text.to_owned(), value.span))
-                    }
+                FieldType::String => match value.as_text() {
+                    Some(text) => set_string(&mut fields, name, Slot::Value(text, value.span)),
                     None => {
                         self.wrong_type(name, "a string", value);
                         set_string(&mut fields, name, Slot::Invalid);
@@ -348,7 +346,7 @@ impl Builder<'_> {
     }
 }
 
-fn set_string(fields: &mut Fields, name: &str, slot: Slot<String>) {
+fn set_string(fields: &mut Fields, name: &str, slot: Slot<Text>) {
     match name {
         fields::REGION_ID => fields.region_id = slot,
         fields::CONTAINER_GROUP_ID => fields.container_group_id = slot,

@@ -60,7 +60,7 @@ pub fn check(model: &Model, instances: &dyn Instances) -> Vec<Diagnostic> {
                 }
                 let name = model.resolve(entry, |f| &f.container_name).slot;
                 if let (Some(name), Some(name_span)) = (name.value(), name.span())
-                    && !containers.contains(&name.as_str())
+                    && !containers.contains(&&**name)
                 {
                     push(Diagnostic::new(
                         Code::UnknownContainer,
@@ -82,7 +82,7 @@ fn target<'a>(model: &'a Model, entry: &'a Entry) -> Option<(&'a str, &'a str, S
     let region = model.resolve(entry, |f| &f.region_id).slot.value()?;
     let id = model.resolve(entry, |f| &f.container_group_id).slot;
     let (value, span) = (id.value()?, id.span()?);
-    is_container_group_id(value).then_some((region.as_str(), value.as_str(), span))
+    is_container_group_id(value).then_some((&**region, &**value, span))
 }
 
 /// The regions whose instance lists the model's entries need.

@@ -49,13 +49,14 @@ pub fn blocking_errors<'a>(
 /// The entry's call parameters; `None` when a required field has no usable value (which
 /// `blocking_errors` reports).
 pub fn resolve(model: &Model, entry: &Entry) -> Option<ResolvedEntry> {
-    let text = |slot: &super::model::Slot<String>| slot.value().cloned();
+    let text =
+        |slot: &super::model::Slot<super::tree::Text>| slot.value().map(|text| text.to_string());
     let flag =
         |slot: &super::model::Slot<bool>, default: bool| slot.value().copied().unwrap_or(default);
     Some(ResolvedEntry {
         index: entry.index,
         name: entry_name(model, entry),
-        label: entry.own.label.value().cloned(),
+        label: entry.own.label.value().map(|label| label.to_string()),
         region_id: text(model.resolve(entry, |f| &f.region_id).slot)?,
         container_group_id: text(model.resolve(entry, |f| &f.container_group_id).slot)?,
         container_name: text(model.resolve(entry, |f| &f.container_name).slot)?,

@@ -1,6 +1,6 @@
 //! Moving what lies after an edit by the edit's length change, for incremental re-analysis:
-//! `shift(pivot, delta)` moves every span starting at or after `pivot`, and the end of every
-//! span that encloses it.
+//! `shift(pivot, delta)` moves every span starting at or after `pivot` (both ends), and the
+//! end of every span that runs past it.
 
 use super::command::CommandValue;
 use super::diagnostic::Diagnostic;
@@ -16,8 +16,8 @@ impl Span {
     pub fn shift(&mut self, pivot: usize, delta: isize) {
         if self.start >= pivot {
             self.start = offset(self.start, delta);
-        }
-        if self.end >= pivot {
+            self.end = offset(self.end, delta);
+        } else if self.end > pivot {
             self.end = offset(self.end, delta);
         }
     }

@@ -27,7 +27,7 @@ pub fn symbols(model: &Model) -> Vec<EntrySymbol> {
 /// A readable name for the entry, for the outline, lenses and results.
 pub fn entry_name(model: &Model, entry: &Entry) -> String {
     if let Some(label) = entry.own.label.value() {
-        return label.clone();
+        return label.to_string();
     }
     let command = command_line(entry);
     let container = model
@@ -38,7 +38,7 @@ pub fn entry_name(model: &Model, entry: &Entry) -> String {
     let name = match (container, command) {
         (Some(container), Some(command)) => format!("{container}: {command}"),
         (None, Some(command)) => command,
-        (Some(container), None) => container,
+        (Some(container), None) => container.to_string(),
         (None, None) => format!("entry {}", entry.index),
     };
     shorten(&name, MAX_NAME_CHARS)

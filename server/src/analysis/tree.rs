@@ -4,6 +4,9 @@ use std::borrow::Cow;
 
 use super::span::Span;
 
+/// Decoded string text: shared, so the model refers to the tree's strings instead of copying.
+pub type Text = std::sync::Arc<str>;
+
 /// A JSON value and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -15,8 +18,8 @@ pub struct Node {
 pub enum NodeKind {
     Object(Vec<Member>),
     Array(Vec<Node>),
-    /// The decoded text of a string literal (escapes resolved).
-    String(String),
+    /// The decoded text of a string literal (escapes resolved), shared with the model.
+    String(Text),
     Number,
     Bool(bool),
     Null,
@@ -53,6 +56,14 @@ impl Node {
     pub fn as_object(&self) -> Option<&[Member]> {
         match &self.kind {
             NodeKind::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The shared text of a string node (a reference count, not a copy).
+    pub fn as_text(&self) -> Option<Text> {
+        match &self.kind {
+            NodeKind::String(text) => Some(text.clone()),
             _ => None,
         }
     }

@@ -40,7 +40,7 @@ fn prepare(selector: Selector<'_>, path: &Path) -> Result<ExecRequest, String> {
         Selector::Label(label) => model
             .entries
             .iter()
-            .find(|entry| entry.own.label.value().is_some_and(|own| own == label))
+            .find(|entry| entry.own.label.value().is_some_and(|own| **own == *label))
             .ok_or(format!("no entry labelled `{label}`"))?,
         Selector::Only => match model.entries.as_slice() {
             [only] => only,

@@ -126,10 +126,12 @@ impl Documents {
                         position::char_of(&document.rope, encoding, to_line_col(range.start));
                     let end = position::char_of(&document.rope, encoding, to_line_col(range.end));
                     let (start, end) = (start.min(end), start.max(end));
+                    let removed = document.rope.slice(start..end);
                     edit = Some(TextEdit {
                         start: document.rope.char_to_byte(start),
                         old_end: document.rope.char_to_byte(end),
                         new_len: change.text.len(),
+                        removed_blank: removed.chars().all(|c| c == ' ' || c == '\t'),
                     });
                     document.rope.remove(start..end);
                     document.rope.insert(start, &change.text);
@@ -173,13 +175,21 @@ impl Documents {
         let analysis_text = text.clone();
         // On a blocking thread: a large file does not stall the runtime, and a panic in
         // analysis (a bug) becomes an error here instead of taking the server down.
-        let work = move || match base {
-            Some((base, edit)) => match Arc::try_unwrap(base) {
-                Ok(base) => incremental::reanalyze(base.analysis, edit, &analysis_text),
-                // Still in use by a request: it cannot be updated in place.
-                Err(_) => analysis::analyze(&analysis_text),
-            },
-            None => analysis::analyze(&analysis_text),
+        let work = move || {
+            let started = std::time::Instant::now();
+            let (analysis, how) = match base {
+                Some((base, edit)) => match Arc::try_unwrap(base) {
+                    Ok(base) => (
+                        incremental::reanalyze(base.analysis, edit, &analysis_text),
+                        "updated",
+                    ),
+                    // Still in use by a request: it cannot be updated in place.
+                    Err(_) => (analysis::analyze(&analysis_text), "full (previous in use)"),
+                },
+                None => (analysis::analyze(&analysis_text), "full"),
+            };
+            tracing::debug!(version, how, elapsed = ?started.elapsed(), "analysed");
+            analysis
         };
         let analysis = match tokio::task::spawn_blocking(work).await {
             Ok(analysis) => analysis,

@@ -5,6 +5,7 @@ use crate::analysis::completion::{Candidate, CandidateKind, CompletionContext, O
 use crate::analysis::diagnostic::Diagnostic;
 use crate::analysis::hover::HoverTarget;
 use crate::analysis::model::{Fields, Model, Slot};
+use crate::analysis::tree::Text;
 use crate::analysis::{fields, online, regions, resolve};
 use crate::remote::ContainerGroup;
 
@@ -13,16 +14,20 @@ use super::documents::Analyzed;
 use super::online::ClientState;
 use tower_lsp_server::ls_types::MessageType;
 
-type Field = fn(&Fields) -> &Slot<String>;
+type Field = fn(&Fields) -> &Slot<Text>;
 
 /// A field's value for the object being edited: an entry's own or inherited, or a default.
 fn object_value(model: &Model, object: ObjectKind, field: Field) -> Option<String> {
     let entry = match object {
         ObjectKind::Entry(index) => resolve::entry(model, index)?,
         ObjectKind::Single => model.entries.first()?,
-        ObjectKind::Defaults => return field(&model.defaults).value().cloned(),
+        ObjectKind::Defaults => return field(&model.defaults).value().map(|text| text.to_string()),
     };
-    model.resolve(entry, field).slot.value().cloned()
+    model
+        .resolve(entry, field)
+        .slot
+        .value()
+        .map(|text| text.to_string())
 }
 
 impl Backend {

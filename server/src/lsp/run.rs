@@ -304,14 +304,14 @@ impl Backend {
             .own
             .label
             .value()
-            .cloned()
+            .map(|label| label.to_string())
             .or_else(|| command_line(entry))
             .unwrap_or_else(|| format!("entry {}", entry.index));
         let container = model
             .resolve(entry, |f| &f.container_name)
             .slot
             .value()
-            .cloned()
+            .map(|name| name.to_string())
             .unwrap_or_else(|| "?".to_owned());
         let title = format!("Run {what} in {container}");
         Some(CodeAction {
