@@ -51,6 +51,7 @@ pub fn parse(text: &str, strict: bool) -> Parsed {
 /// one entry of `Execs`, at depth 2), so the nesting limit falls where it would.
 pub fn parse_at_depth(text: &str, strict: bool, depth: usize) -> Parsed {
     let mut parser = Parser {
+        pools: Pools::new(),
         lexer: Lexer::new(text, strict),
         token: None,
         errors: Vec::new(),
@@ -83,7 +84,23 @@ pub fn parse_at_depth(text: &str, strict: bool, depth: usize) -> Parsed {
     Parsed { root, errors }
 }
 
+/// Reusable buffers for the members and items being gathered, one per nesting depth.
+struct Pools {
+    members: Vec<Vec<Member>>,
+    items: Vec<Vec<Node>>,
+}
+
+impl Pools {
+    fn new() -> Pools {
+        Pools {
+            members: (0..=MAX_DEPTH).map(|_| Vec::new()).collect(),
+            items: (0..=MAX_DEPTH).map(|_| Vec::new()).collect(),
+        }
+    }
+}
+
 struct Parser<'a> {
+    pools: Pools,
     lexer: Lexer<'a>,
     token: Option<Token>,
     errors: Vec<SyntaxError>,
@@ -177,7 +194,14 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> Node {
         let open = self.bump();
-        let mut members: Vec<Member> = Vec::with_capacity(8);
+        // Members gather in a buffer kept per depth, then move into an exact-size vector:
+        // no growth on the way, no spare capacity left in the tree.
+        let mut members = self
+            .pools
+            .members
+            .get_mut(depth)
+            .map(std::mem::take)
+            .unwrap_or_default();
         let end = loop {
             let token = self.peek();
             match token.kind {
@@ -208,9 +232,14 @@ impl Parser<'_> {
                 }
             }
         };
+        let mut exact = Vec::with_capacity(members.len());
+        exact.append(&mut members);
+        if let Some(pool) = self.pools.members.get_mut(depth) {
+            *pool = members;
+        }
         Node {
             span: Span::new(open.span.start, end),
-            kind: NodeKind::Object(members),
+            kind: NodeKind::Object(exact),
         }
     }
 
@@ -242,7 +271,12 @@ impl Parser<'_> {
 
     fn array(&mut self, depth: usize) -> Node {
         let open = self.bump();
-        let mut items = Vec::new();
+        let mut items = self
+            .pools
+            .items
+            .get_mut(depth)
+            .map(std::mem::take)
+            .unwrap_or_default();
         let end = loop {
             let token = self.peek();
             match token.kind {
@@ -268,9 +302,14 @@ impl Parser<'_> {
                 }
             }
         };
+        let mut exact = Vec::with_capacity(items.len());
+        exact.append(&mut items);
+        if let Some(pool) = self.pools.items.get_mut(depth) {
+            *pool = items;
+        }
         Node {
             span: Span::new(open.span.start, end),
-            kind: NodeKind::Array(items),
+            kind: NodeKind::Array(exact),
         }
     }
 

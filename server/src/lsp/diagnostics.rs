@@ -30,18 +30,20 @@ impl Backend {
 
     /// After a change: analyse and publish, unless the client pulls or a newer version came.
     pub(super) fn schedule_push(&self, uri: Uri, version: i32) {
-        if self.pulls_diagnostics() {
-            return;
-        }
         let backend = self.clone();
         tokio::spawn(async move {
             // A newer change has its own task; analysing this version would be wasted work.
             if backend.documents.version(&uri) != Some(version) {
                 return;
             }
+            // A pulling client asks next: the analysis is started now, and its request waits
+            // for this one instead of starting another.
             let Some(analyzed) = backend.documents.analyzed(&uri).await else {
                 return;
             };
+            if backend.pulls_diagnostics() {
+                return;
+            }
             let diagnostics = backend.lsp_diagnostics(&analyzed);
             let _gate = backend.publish_gate.lock().await;
             if backend.documents.version(&uri) == Some(analyzed.version) {

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use tokio::sync::OnceCell;
+
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -25,7 +27,8 @@ struct Document {
     version: i32,
     /// The text of `rope`, made on first need after each change.
     text: Option<Arc<String>>,
-    analyzed: Option<Arc<Analyzed>>,
+    /// The analysis of this version, made once: concurrent requests wait for the same one.
+    analyzed: Arc<OnceCell<Arc<Analyzed>>>,
     /// The previous version's analysis and the one edit since, for an incremental update.
     base: Option<(Arc<Analyzed>, TextEdit)>,
 }
@@ -59,8 +62,8 @@ impl Documents {
         let document = Document {
             rope: Rope::from_str(text),
             version,
-            text: None,
-            analyzed: None,
+            text: Some(Arc::new(text.to_owned())),
+            analyzed: Arc::default(),
             base: None,
         };
         self.lock().insert(uri, document);
@@ -142,7 +145,7 @@ impl Documents {
         document.version = version;
         document.text = None;
         // One edit since an analysis: the next one can update it instead of starting over.
-        let previous = document.analyzed.take();
+        let previous = std::mem::take(&mut document.analyzed).get().cloned();
         let stale = std::mem::take(&mut document.base).map(|(base, _)| base);
         match (previous, edit.filter(|_| single)) {
             (Some(previous), Some(edit)) => {
@@ -155,10 +158,10 @@ impl Documents {
 
     /// The analysis of the document's current version, computed off the lock when missing.
     pub async fn analyzed(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
-        let (version, rope, text, base) = {
+        let (cell, version, rope, text) = {
             let mut open = self.lock();
             let document = open.get_mut(uri)?;
-            if let Some(analyzed) = &document.analyzed {
+            if let Some(analyzed) = document.analyzed.get() {
                 return Some(analyzed.clone());
             }
             let text = document
@@ -166,51 +169,56 @@ impl Documents {
                 .get_or_insert_with(|| Arc::new(document.rope.to_string()))
                 .clone();
             (
+                document.analyzed.clone(),
                 document.version,
                 document.rope.clone(),
                 text,
-                document.base.take(),
             )
         };
-        let analysis_text = text.clone();
-        // On a blocking thread: a large file does not stall the runtime, and a panic in
-        // analysis (a bug) becomes an error here instead of taking the server down.
-        let work = move || {
-            let started = std::time::Instant::now();
-            let (analysis, how) = match base {
-                Some((base, edit)) => match Arc::try_unwrap(base) {
-                    Ok(base) => (
-                        incremental::reanalyze(base.analysis, edit, &analysis_text),
-                        "updated",
-                    ),
-                    // Still in use by a request: it cannot be updated in place.
-                    Err(_) => (analysis::analyze(&analysis_text), "full (previous in use)"),
-                },
-                None => (analysis::analyze(&analysis_text), "full"),
-            };
-            tracing::debug!(version, how, elapsed = ?started.elapsed(), "analysed");
-            analysis
+        let analyze = || async {
+            let base = self
+                .lock()
+                .get_mut(uri)
+                .filter(|document| document.version == version)
+                .and_then(|document| document.base.take());
+            let analysis = analyze_off_thread(text.clone(), base, version).await?;
+            Ok::<_, ()>(Arc::new(Analyzed {
+                version,
+                rope,
+                text,
+                analysis,
+            }))
         };
-        let analysis = match tokio::task::spawn_blocking(work).await {
-            Ok(analysis) => analysis,
-            Err(error) => {
-                tracing::error!(%error, "analysis failed");
-                return None;
-            }
-        };
-        let analyzed = Arc::new(Analyzed {
-            version,
-            rope,
-            text,
-            analysis,
-        });
-        if let Some(document) = self.lock().get_mut(uri)
-            && document.version == version
-        {
-            document.analyzed = Some(analyzed.clone());
-        }
-        Some(analyzed)
+        cell.get_or_try_init(analyze).await.ok().cloned()
     }
+}
+
+/// Analyses on a blocking thread: a large file does not stall the runtime, and a panic in
+/// analysis (a bug) becomes an error here instead of taking the server down.
+async fn analyze_off_thread(
+    text: Arc<String>,
+    base: Option<(Arc<Analyzed>, TextEdit)>,
+    version: i32,
+) -> Result<Analysis, ()> {
+    let work = move || {
+        let started = std::time::Instant::now();
+        let (analysis, how) = match base {
+            Some((base, edit)) => match Arc::try_unwrap(base) {
+                Ok(base) => (
+                    incremental::reanalyze(base.analysis, edit, &text),
+                    "updated",
+                ),
+                // Still in use by a request: it cannot be updated in place.
+                Err(_) => (analysis::analyze(&text), "full (previous in use)"),
+            },
+            None => (analysis::analyze(&text), "full"),
+        };
+        tracing::debug!(version, how, elapsed = ?started.elapsed(), "analysed");
+        analysis
+    };
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| tracing::error!(%error, "analysis failed"))
 }
 
 pub fn to_line_col(position: tower_lsp_server::ls_types::Position) -> LineCol {

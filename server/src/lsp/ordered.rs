@@ -9,9 +9,7 @@ use std::task::{Context, Poll};
 use serde_json::Value;
 use tower::Service;
 use tower_lsp_server::jsonrpc::Request;
-use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-};
+use tower_lsp_server::ls_types::{DidChangeTextDocumentParams, DidCloseTextDocumentParams};
 
 use super::Session;
 use super::documents::{ChangeError, Documents};
@@ -33,6 +31,7 @@ impl<S: Service<Request>> Service<Request> for InOrder<S> {
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        tracing::debug!(method = request.method(), "read");
         if let Some(params) = request.params() {
             self.apply(request.method(), params);
         }
@@ -44,10 +43,16 @@ impl<S> InOrder<S> {
     fn apply(&self, method: &str, params: &Value) {
         match method {
             "textDocument/didOpen" => {
-                if let Ok(params) = DidOpenTextDocumentParams::deserialize(params) {
-                    let document = params.text_document;
-                    self.documents
-                        .open(document.uri, &document.text, document.version);
+                // Read in place: typed deserialisation would copy the whole text once more.
+                let document = &params["textDocument"];
+                let uri = document["uri"].as_str().and_then(|uri| uri.parse().ok());
+                let version = document["version"]
+                    .as_i64()
+                    .and_then(|version| i32::try_from(version).ok());
+                if let (Some(uri), Some(version), Some(text)) =
+                    (uri, version, document["text"].as_str())
+                {
+                    self.documents.open(uri, text, version);
                 }
             }
             "textDocument/didChange" => {
