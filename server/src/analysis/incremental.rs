@@ -5,7 +5,7 @@
 
 use super::diagnostic::{Code, Diagnostic};
 use super::model::{self, Shape};
-use super::parser::{self, SyntaxErrorKind};
+use super::parser;
 use super::rules;
 use super::span::Span;
 use super::tree::{Node, NodeKind};
@@ -166,11 +166,7 @@ fn update_entry(mut previous: Analysis, edit: TextEdit, text: &str) -> Option<An
         .errors
         .into_iter()
         .map(|error| {
-            let code = match error.kind {
-                SyntaxErrorKind::Syntax => Code::Syntax,
-                SyntaxErrorKind::TrailingComma => Code::TrailingComma,
-            };
-            let mut diagnostic = Diagnostic::new(code, error.span, error.message);
+            let mut diagnostic = Diagnostic::from(error);
             diagnostic.shift(0, new_span.start as isize);
             diagnostic
         })

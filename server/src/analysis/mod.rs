@@ -41,17 +41,8 @@ pub struct Analysis {
 /// Analyses `text`: never fails, whatever the input.
 pub fn analyze(text: &str) -> Analysis {
     let parsed = parser::parse(text, false);
-    let mut diagnostics: Vec<Diagnostic> = parsed
-        .errors
-        .into_iter()
-        .map(|error| {
-            let code = match error.kind {
-                SyntaxErrorKind::Syntax => Code::Syntax,
-                SyntaxErrorKind::TrailingComma => Code::TrailingComma,
-            };
-            Diagnostic::new(code, error.span, error.message)
-        })
-        .collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        parsed.errors.into_iter().map(Diagnostic::from).collect();
     let model = parsed.root.as_ref().and_then(|root| {
         rules::check_tree(root, &mut diagnostics);
         let model = model::build(root, text, &mut diagnostics)?;
@@ -63,6 +54,16 @@ pub fn analyze(text: &str) -> Analysis {
         tree: parsed.root,
         model,
         diagnostics,
+    }
+}
+
+impl From<parser::SyntaxError> for Diagnostic {
+    fn from(error: parser::SyntaxError) -> Diagnostic {
+        let code = match error.kind {
+            SyntaxErrorKind::Syntax => Code::Syntax,
+            SyntaxErrorKind::TrailingComma => Code::TrailingComma,
+        };
+        Diagnostic::new(code, error.span, error.message)
     }
 }
 
