@@ -371,3 +371,38 @@ fn unknown_options_are_reported_once() {
             .is_none()
     );
 }
+
+#[test]
+fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
+    use std::io::{Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"))
+        .arg("--stdio")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let mut stdin = child.stdin.take().expect("stdin");
+    let initialize =
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+    stdin
+        .write_all(frame(initialize).as_bytes())
+        .expect("write");
+    stdin
+        .write_all(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes())
+        .expect("write");
+    drop(stdin);
+    let mut output = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut output)
+        .expect("read");
+    assert!(
+        output.contains(r#""serverInfo":{"name":"eci-exec-lsp""#),
+        "{output}"
+    );
+    assert!(child.wait().expect("exit").success());
+}
