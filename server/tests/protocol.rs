@@ -374,7 +374,7 @@ fn unknown_options_are_reported_once() {
 
 #[test]
 fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
-    use std::io::{Read, Write};
+    use std::io::{BufRead, BufReader, Read, Write};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"))
         .arg("--stdio")
         .stdin(std::process::Stdio::piped())
@@ -389,20 +389,26 @@ fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
     stdin
         .write_all(frame(initialize).as_bytes())
         .expect("write");
+    stdin.flush().expect("flush");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut header = String::new();
+    stdout.read_line(&mut header).expect("header");
+    let length: usize = header
+        .trim()
+        .trim_start_matches("Content-Length: ")
+        .parse()
+        .expect("length");
+    stdout.read_line(&mut String::new()).expect("blank line");
+    let mut body = vec![0; length];
+    stdout.read_exact(&mut body).expect("body");
+    let response: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(
+        response["result"]["serverInfo"]["name"], "eci-exec-lsp",
+        "{response}"
+    );
     stdin
         .write_all(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes())
         .expect("write");
     drop(stdin);
-    let mut output = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut output)
-        .expect("read");
-    assert!(
-        output.contains(r#""serverInfo":{"name":"eci-exec-lsp""#),
-        "{output}"
-    );
     assert!(child.wait().expect("exit").success());
 }
