@@ -236,13 +236,20 @@ async fn a_run_end_to_end_lens_confirmation_progress_result_hint_hover_and_notif
         .iter()
         .map(|l| l["command"]["title"].as_str().expect("title"))
         .collect();
-    assert_eq!(titles, ["▶ Run", "Open terminal", "▶ Run"]);
+    assert_eq!(titles, ["▶ Run", "▶ Open terminal", "▶ Run"]);
     assert_eq!(
         lenses[0]["range"]["start"],
         json!({"line": 4, "character": 4})
     );
     let command = lenses[0]["command"].clone();
-    assert_eq!(command["arguments"], json!([{"uri": URI, "index": 0}]));
+    assert_eq!(
+        command["arguments"],
+        json!([{"uri": URI, "index": 0, "name": "hello", "kind": "run"}])
+    );
+    assert_eq!(
+        lenses[1]["command"]["arguments"][0]["kind"], "terminal",
+        "the editors tell lenses apart by kind, not by title"
+    );
 
     // Declined: nothing is sent.
     let declined = client.start_request(
@@ -345,6 +352,10 @@ async fn api_errors_show_as_code_and_message_and_tty_entries_open_the_terminal()
     let response = client.response(failed);
     let message = response["error"]["message"].as_str().expect("an error");
     assert!(message.starts_with("✗ IncorrectStatus: "), "{message}");
+    assert_eq!(
+        response["error"]["code"], -32803,
+        "RequestFailed: {response}"
+    );
     let notified =
         client.wait_for(|m| m["method"] == "eciExec/runResult" && m["params"]["index"] == 2);
     assert!(
@@ -468,6 +479,10 @@ async fn an_entry_edited_during_confirmation_is_not_run() {
             .expect("refused")
             .contains("changed"),
         "{response}"
+    );
+    assert_eq!(
+        response["error"]["code"], -32803,
+        "RequestFailed: {response}"
     );
     let told = client.wait_for(|m| m["method"] == "window/showMessage");
     assert!(

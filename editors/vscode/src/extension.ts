@@ -8,13 +8,12 @@ import {
   CodeActionRequest,
   CodeLensRequest,
   CodeLensResolveRequest,
-  DocumentSymbolRequest,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions as LcServerOptions,
 } from 'vscode-languageclient/node';
-import type { CodeAction, CodeLens, Command, DocumentSymbol } from 'vscode-languageclient/node';
+import type { CodeAction, CodeLens, Command } from 'vscode-languageclient/node';
 import { binaryName, findServer, notFoundMessage } from './serverPath';
 import { toServerOptions } from './settings';
 import { formatRunResult, RunResult } from './runResult';
@@ -90,24 +89,13 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
     },
   };
   const c = new LanguageClient('eciExec', 'ECI Exec Language Server', serverOptions, clientOptions);
-  c.onNotification('eciExec/runResult', (params: RunResult) => void showRunResult(c, params));
+  c.onNotification('eciExec/runResult', (params: RunResult) => showRunResult(params));
   return c;
 }
 
-async function showRunResult(c: LanguageClient, r: RunResult): Promise<void> {
-  results.append(formatRunResult(r, await entryLabel(c, r)));
+function showRunResult(r: RunResult): void {
+  results.append(formatRunResult(r, r.name));
   results.show(true);
-}
-
-/** The entry's name from the server's document symbols (one per entry, in order, per the contract). */
-async function entryLabel(c: LanguageClient, r: RunResult): Promise<string | undefined> {
-  try {
-    const symbols = (await c.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: r.uri } })) ?? [];
-    const s = symbols[r.index] as DocumentSymbol | undefined;
-    return s?.name;
-  } catch {
-    return undefined;
-  }
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
@@ -154,7 +142,7 @@ async function runAtCursor(): Promise<void> {
   void vscode.window.showInformationMessage('ECI Exec: no runnable entry under the cursor.');
 }
 
-/** Runs every Sync entry: the contract gives Sync entries a `▶ Run` lens, so run those. */
+/** Runs every Sync entry: those whose lens argument says `kind: "run"` (docs/lsp-extensions.md). */
 async function runAllSync(): Promise<void> {
   const ed = activeDoc();
   if (!ed || !client) return;
@@ -164,12 +152,18 @@ async function runAllSync(): Promise<void> {
   let ran = 0;
   for (let lens of lenses) {
     if (!lens.command) lens = await c.sendRequest(CodeLensResolveRequest.type, lens);
-    if (lens.command && lens.command.title.includes('▶ Run')) {
+    if (lens.command && isRunLens(lens.command)) {
       await execute(lens.command);
       ran++;
     }
   }
   if (ran === 0) void vscode.window.showInformationMessage('ECI Exec: no Sync entries in this file.');
+}
+
+/** A lens that runs a Sync entry (not one that opens a terminal or a stream). */
+function isRunLens(cmd: Command): boolean {
+  const args = cmd.arguments?.[0] as { kind?: string } | undefined;
+  return args?.kind === 'run';
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -3,6 +3,8 @@
 export interface RunResult {
   uri: string;
   index: number;
+  /** The entry's name (Label, else container and command). */
+  name?: string;
   range?: unknown;
   syncResponse?: string;
   error?: string | { code?: string; message?: string; Code?: string; Message?: string };

@@ -2,38 +2,23 @@
 //! per region. A region whose list cannot be fetched is reported on stderr and its online
 //! checks are skipped (never guessed).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::analysis::diagnostic::Diagnostic;
-use crate::analysis::online::{self, Instances, Lookup};
+use crate::analysis::online::{self, InstanceLists};
 use crate::analysis::{self};
-use crate::remote::{ContainerGroup, EciClient};
+use crate::remote::EciClient;
 
 use super::ApiArgs;
 
 pub struct OnlineChecker {
     client: EciClient,
     runtime: tokio::runtime::Runtime,
-    /// Fetched lists by region; `None` when the fetch failed.
-    groups: HashMap<String, Option<Arc<Vec<ContainerGroup>>>>,
-}
-
-struct Fetched<'a>(&'a HashMap<String, Option<Arc<Vec<ContainerGroup>>>>);
-
-impl Instances for Fetched<'_> {
-    fn lookup(&self, region: &str, id: &str) -> Lookup<'_> {
-        let Some(Some(groups)) = self.0.get(region) else {
-            return Lookup::Unknown;
-        };
-        match groups.iter().find(|group| group.container_group_id == id) {
-            Some(group) => Lookup::Found {
-                status: &group.status,
-                containers: group.containers.iter().map(|c| c.name.as_str()).collect(),
-            },
-            None => Lookup::Missing,
-        }
-    }
+    /// The lists fetched so far, by region.
+    lists: InstanceLists,
+    /// Regions already asked for, fetched or not.
+    asked: HashSet<String>,
 }
 
 impl OnlineChecker {
@@ -44,7 +29,8 @@ impl OnlineChecker {
         Ok(OnlineChecker {
             client,
             runtime,
-            groups: HashMap::new(),
+            lists: InstanceLists::default(),
+            asked: HashSet::new(),
         })
     }
 
@@ -55,21 +41,17 @@ impl OnlineChecker {
             return Vec::new();
         };
         for region in online::regions_needed(model) {
-            if self.groups.contains_key(&region) {
+            if !self.asked.insert(region.clone()) {
                 continue;
             }
-            let fetched = match self
+            match self
                 .runtime
                 .block_on(self.client.describe_container_groups(&region, &[]))
             {
-                Ok(groups) => Some(Arc::new(groups)),
-                Err(error) => {
-                    eprintln!("online checks skipped for {region}: {error}");
-                    None
-                }
-            };
-            self.groups.insert(region, fetched);
+                Ok(groups) => self.lists.insert(region, Arc::new(groups)),
+                Err(error) => eprintln!("online checks skipped for {region}: {error}"),
+            }
         }
-        online::check(model, &Fetched(&self.groups))
+        online::check(model, &self.lists)
     }
 }

@@ -63,20 +63,9 @@ fn prepare(selector: Selector<'_>, path: &Path) -> Result<ExecRequest, String> {
             }
         },
     };
-    let errors = resolve::blocking_errors(&analysis, model, entry);
-    if !errors.is_empty() {
-        let list: Vec<String> = errors
-            .iter()
-            .map(|d| format!("  {}: {}", d.code.as_str(), d.message))
-            .collect();
-        return Err(format!(
-            "entry {} has errors; fix them before running it:\n{}",
-            entry.index,
-            list.join("\n")
-        ));
-    }
-    let resolved = resolve::resolve(model, entry).ok_or("the entry lacks a required field")?;
-    Ok(ExecRequest::from(&resolved))
+    let resolved =
+        resolve::runnable(&analysis, entry.index).map_err(|refusal| refusal.to_string())?;
+    Ok(resolved.request)
 }
 
 #[allow(clippy::print_stdout)] // The command's output is its report, on stdout.

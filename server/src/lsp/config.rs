@@ -1,7 +1,11 @@
 //! Settings (section `eciExec`): from initializationOptions and workspace/didChangeConfiguration.
 //! Unknown or ill-typed options are collected so the user is told, not silently ignored.
 
+use std::time::Duration;
+
 use serde_json::Value;
+
+use crate::online::OnlineOptions;
 
 pub const SECTION: &str = "eciExec";
 
@@ -27,6 +31,19 @@ impl Default for Settings {
             confirm_run: true,
             cache_ttl_seconds: 60,
             online: true,
+        }
+    }
+}
+
+impl Settings {
+    /// What the online layer needs of these settings.
+    pub fn online_options(&self) -> OnlineOptions {
+        OnlineOptions {
+            enabled: self.online,
+            profile: self.profile.clone(),
+            endpoint: self.endpoint.clone(),
+            signature_version: self.signature_version.clone(),
+            cache_ttl: Duration::from_secs(self.cache_ttl_seconds),
         }
     }
 }

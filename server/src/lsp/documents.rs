@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::OnceCell;
 
 use ropey::Rope;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::incremental::{self, TextEdit};
 use crate::analysis::{self, Analysis};
@@ -31,6 +31,13 @@ struct Document {
     analyzed: Arc<OnceCell<Arc<Analyzed>>>,
     /// The previous version's analysis and the one edit since, for an incremental update.
     base: Option<(Arc<Analyzed>, TextEdit)>,
+}
+
+/// One edit of a `didChange`: a range in the client's encoding (none: the whole text), and
+/// the new text.
+pub struct TextChange {
+    pub range: Option<(LineCol, LineCol)>,
+    pub text: String,
 }
 
 /// Every open document, keyed by URI.
@@ -90,7 +97,7 @@ impl Documents {
         &self,
         uri: &Uri,
         version: i32,
-        changes: Vec<TextDocumentContentChangeEvent>,
+        changes: Vec<TextChange>,
         encoding: Encoding,
     ) -> Result<(), ChangeError> {
         let stale = self.apply_changes(uri, version, changes, encoding)?;
@@ -109,7 +116,7 @@ impl Documents {
         &self,
         uri: &Uri,
         version: i32,
-        changes: Vec<TextDocumentContentChangeEvent>,
+        changes: Vec<TextChange>,
         encoding: Encoding,
     ) -> Result<Option<Arc<Analyzed>>, ChangeError> {
         let mut open = self.lock();
@@ -124,10 +131,9 @@ impl Documents {
         let mut edit = None;
         for change in changes {
             match change.range {
-                Some(range) => {
-                    let start =
-                        position::char_of(&document.rope, encoding, to_line_col(range.start));
-                    let end = position::char_of(&document.rope, encoding, to_line_col(range.end));
+                Some((start, end)) => {
+                    let start = position::char_of(&document.rope, encoding, start);
+                    let end = position::char_of(&document.rope, encoding, end);
                     let (start, end) = (start.min(end), start.max(end));
                     let removed = document.rope.slice(start..end);
                     edit = Some(TextEdit {
@@ -219,11 +225,4 @@ async fn analyze_off_thread(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|error| tracing::error!(%error, "analysis failed"))
-}
-
-pub fn to_line_col(position: tower_lsp_server::ls_types::Position) -> LineCol {
-    LineCol {
-        line: position.line,
-        character: position.character,
-    }
 }

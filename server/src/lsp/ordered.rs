@@ -6,19 +6,21 @@
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
+use serde::Deserialize;
 use serde_json::Value;
 use tower::Service;
 use tower_lsp_server::jsonrpc::Request;
 use tower_lsp_server::ls_types::{DidChangeTextDocumentParams, DidCloseTextDocumentParams};
 
-use super::Session;
 use super::documents::{ChangeError, Documents};
+use super::from_proto;
+use super::session::Negotiated;
 
 /// Wraps the LSP service; every other message passes through untouched.
 pub struct InOrder<S> {
     pub inner: S,
     pub documents: Arc<Documents>,
-    pub session: Arc<Mutex<Session>>,
+    pub negotiated: Arc<Mutex<Negotiated>>,
 }
 
 impl<S: Service<Request>> Service<Request> for InOrder<S> {
@@ -61,14 +63,14 @@ impl<S> InOrder<S> {
                 };
                 let uri = params.text_document.uri;
                 let encoding = self
-                    .session
+                    .negotiated
                     .lock()
                     .map(|session| session.encoding)
                     .unwrap_or_default();
                 match self.documents.change(
                     &uri,
                     params.text_document.version,
-                    params.content_changes,
+                    from_proto::text_changes(params.content_changes),
                     encoding,
                 ) {
                     Ok(()) => {}
@@ -94,5 +96,3 @@ impl<S> InOrder<S> {
         }
     }
 }
-
-use serde::Deserialize;

@@ -44,7 +44,8 @@ function M.run_at_cursor()
   end, bufnr)
 end
 
---- Runs every Sync entry of the buffer: the ones whose lens is `▶ Run` (contract).
+--- Runs every Sync entry of the buffer: the lenses whose argument says `kind = "run"`
+--- (docs/lsp-extensions.md).
 function M.run_all_sync()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = client_for(bufnr)
@@ -52,7 +53,8 @@ function M.run_all_sync()
   client:request('textDocument/codeLens', { textDocument = vim.lsp.util.make_text_document_params(bufnr) },
     function(_, lenses)
       for _, lens in ipairs(lenses or {}) do
-        if lens.command and lens.command.title:find('▶ Run', 1, true) then execute(client, bufnr, lens.command) end
+        local args = lens.command and lens.command.arguments and lens.command.arguments[1]
+        if type(args) == 'table' and args.kind == 'run' then execute(client, bufnr, lens.command) end
       end
     end, bufnr)
 end
@@ -84,7 +86,8 @@ end
 
 --- Opens the floating window (closes on cursor move, like hover). Returns its window id.
 function M.show(result)
-  local title = (' ECI Exec: entry %d '):format(result.index or 0)
+  local name = type(result.name) == 'string' and result.name or ('entry ' .. (result.index or 0))
+  local title = (' ECI Exec: %s '):format(name)
   local _, win = vim.lsp.util.open_floating_preview(M.lines(result), 'text', {
     border = 'rounded',
     title = title,

@@ -1,0 +1,112 @@
+//! The ways a run starts and shows: a lens on every entry (`▶ Run`, `▶ Open terminal`,
+//! `▶ Stream`), the "Run … in …" code action, and the inlay hint with each run's result.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    CodeActionOrCommand, CodeLens, CodeLensParams, InlayHint, InlayHintParams,
+};
+
+use crate::analysis::model::{Entry, Model};
+use crate::analysis::run_result;
+use crate::analysis::symbols::{command_line, entry_name};
+use crate::lsp::ext::{EntryKind, LensArgs};
+use crate::lsp::session::{Session, Snapshot};
+use crate::lsp::{from_proto, to_proto};
+
+/// How the entry runs, from its flags as inherited.
+fn entry_kind(model: &Model, entry: &Entry) -> EntryKind {
+    let flag = |value: Option<&bool>| value.copied().unwrap_or(false);
+    EntryKind::of(
+        flag(model.resolve(entry, |f| &f.sync).slot.value()),
+        flag(model.resolve(entry, |f| &f.tty).slot.value()),
+    )
+}
+
+pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let Some(snapshot) = session.snapshot(&params.text_document.uri).await else {
+        return Ok(Some(Vec::new()));
+    };
+    let Some(model) = snapshot.analysis().model.as_ref() else {
+        return Ok(Some(Vec::new()));
+    };
+    let lenses = model
+        .entries
+        .iter()
+        .map(|entry| {
+            let name = entry_name(model, entry);
+            let args = LensArgs {
+                uri: &snapshot.uri,
+                index: entry.index,
+                name: &name,
+                kind: entry_kind(model, entry),
+            };
+            to_proto::code_lens(&snapshot, entry.span.start, &args)
+        })
+        .collect();
+    Ok(Some(lenses))
+}
+
+/// `Run <Label, else the command> in <ContainerName>` for the entry holding `offset`.
+pub fn run_action(snapshot: &Snapshot, offset: usize) -> Option<CodeActionOrCommand> {
+    let model = snapshot.analysis().model.as_ref()?;
+    let entry = model
+        .entries
+        .iter()
+        .find(|entry| entry.span.contains(offset))?;
+    let what = entry
+        .own
+        .label
+        .value()
+        .map(|label| label.to_string())
+        .or_else(|| command_line(entry))
+        .unwrap_or_else(|| format!("entry {}", entry.index));
+    let container = model
+        .resolve(entry, |f| &f.container_name)
+        .slot
+        .value()
+        .map_or_else(|| "?".to_owned(), |name| name.to_string());
+    let name = entry_name(model, entry);
+    let args = LensArgs {
+        uri: &snapshot.uri,
+        index: entry.index,
+        name: &name,
+        kind: entry_kind(model, entry),
+    };
+    Some(to_proto::run_action(
+        format!("Run {what} in {container}"),
+        &args,
+    ))
+}
+
+/// Each run's result at the end of its entry's Command line, within the requested range.
+pub async fn inlay_hint(
+    session: &Session,
+    params: InlayHintParams,
+) -> Result<Option<Vec<InlayHint>>> {
+    let records = session.runs.records(&params.text_document.uri);
+    if records.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let Some(snapshot) = session.snapshot(&params.text_document.uri).await else {
+        return Ok(Some(Vec::new()));
+    };
+    let wanted = from_proto::span(&snapshot, params.range);
+    let (analysis, text) = (snapshot.analysis(), snapshot.text());
+    let mut hints: Vec<(usize, String)> = records
+        .into_iter()
+        .filter_map(|(index, record)| {
+            let offset = run_result::hint_offset(analysis, text, index)?;
+            let stale = run_result::is_stale(analysis, text, index, &record);
+            wanted
+                .touches(offset)
+                .then(|| (offset, run_result::hint_label(&record, stale)))
+        })
+        .collect();
+    hints.sort_by_key(|(offset, _)| *offset);
+    Ok(Some(
+        hints
+            .into_iter()
+            .map(|(offset, label)| to_proto::inlay_hint(&snapshot, offset, label))
+            .collect(),
+    ))
+}

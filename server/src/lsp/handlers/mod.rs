@@ -1,0 +1,45 @@
+//! One file per feature: each takes the session and the request's parameters, reads a
+//! snapshot, asks the analysis (and the online caches), and answers through `to_proto`.
+
+pub mod code_actions;
+pub mod completion;
+pub mod diagnostics;
+pub mod hover;
+pub mod lenses;
+pub mod lifecycle;
+pub mod run;
+pub mod symbols;
+
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::MessageType;
+
+use super::session::Session;
+use crate::analysis::completion::ObjectKind;
+use crate::analysis::instances::object_value;
+use crate::analysis::model::Model;
+use crate::online::ClientState;
+
+/// Starts the fetch of the regions' instance lists, telling the user once when online
+/// features are unavailable. Never waits.
+fn ensure_groups(session: &Arc<Session>, regions: &[String]) {
+    let options = session.settings().online_options();
+    if let Some(message) = session.online.ensure_groups(regions, &options) {
+        let client = session.client.clone();
+        tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+    }
+}
+
+/// The region online features use for `object`: the file's, else the `regionId` setting, else
+/// the credentials profile's.
+fn region_for(session: &Session, model: &Model, object: ObjectKind) -> Option<String> {
+    let settings = session.settings();
+    object_value(model, object, |fields| &fields.region_id)
+        .or_else(|| settings.region_id.clone())
+        .or_else(
+            || match session.online.client(&settings.online_options()).0 {
+                ClientState::Ready(client) => client.default_region().map(str::to_owned),
+                ClientState::Unavailable(_) => None,
+            },
+        )
+}
