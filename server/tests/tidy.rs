@@ -98,17 +98,25 @@ fn the_shared_api_values_import_nothing_of_the_crate() {
     assert!(uses.is_empty(), "eci.rs imports {uses:?}");
 }
 
-#[test]
-fn protocol_types_stay_in_lsp() {
+/// The code lines, outside `folder`, that `matches` finds.
+fn lines_outside(folder: &str, matches: impl Fn(&str) -> bool) -> Vec<String> {
     let mut found = Vec::new();
     for (path, text) in rust_files(&source_dir()) {
-        if path.starts_with(source_dir().join("lsp")) {
+        if path.starts_with(source_dir().join(folder)) {
             continue;
         }
-        if code_lines(&text).any(|(_, line)| line.contains("ls_types")) {
-            found.push(path.display().to_string());
+        for (number, line) in code_lines(&text) {
+            if matches(line) {
+                found.push(format!("{}:{number}", path.display()));
+            }
         }
     }
+    found
+}
+
+#[test]
+fn protocol_types_stay_in_lsp() {
+    let found = lines_outside("lsp", |line| line.contains("ls_types"));
     assert!(found.is_empty(), "protocol types outside lsp/: {found:?}");
 }
 
@@ -129,17 +137,9 @@ fn every_file_says_what_it_owns() {
 
 #[test]
 fn only_the_command_line_prints() {
-    let mut found = Vec::new();
-    for (path, text) in rust_files(&source_dir()) {
-        if path.starts_with(source_dir().join("cli")) {
-            continue;
-        }
-        for (number, line) in code_lines(&text) {
-            if line.contains("print!(") || line.contains("println!(") {
-                found.push(format!("{}:{number}", path.display()));
-            }
-        }
-    }
+    let found = lines_outside("cli", |line| {
+        line.contains("print!(") || line.contains("println!(")
+    });
     assert!(found.is_empty(), "printing outside cli/: {found:?}");
 }
 

@@ -56,11 +56,11 @@ impl EntryKind {
 /// The argument of a lens's `eciExec.run` command: `RunArgs` plus what editors show or sort
 /// by, so they need not ask for document symbols or read the lens title.
 #[derive(Debug, Serialize)]
-pub struct LensArgs<'a> {
-    pub uri: &'a Uri,
+pub struct LensArgs {
+    pub uri: Uri,
     pub index: usize,
     /// The entry's name (Label, else container and command).
-    pub name: &'a str,
+    pub name: String,
     pub kind: EntryKind,
 }
 

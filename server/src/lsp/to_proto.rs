@@ -164,7 +164,7 @@ pub fn action_kind(kind: ActionKind) -> CodeActionKind {
 }
 
 /// The code action that runs an entry.
-pub fn run_action(title: String, args: &LensArgs<'_>) -> CodeActionOrCommand {
+pub fn run_action(title: String, args: &LensArgs) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         kind: Some(CodeActionKind::from(ext::RUN_ACTION_KIND)),
         command: Some(run_command(title.clone(), args)),
@@ -173,7 +173,7 @@ pub fn run_action(title: String, args: &LensArgs<'_>) -> CodeActionOrCommand {
     })
 }
 
-fn run_command(title: String, args: &LensArgs<'_>) -> Command {
+fn run_command(title: String, args: &LensArgs) -> Command {
     Command {
         title,
         command: ext::RUN_COMMAND.to_owned(),
@@ -182,7 +182,7 @@ fn run_command(title: String, args: &LensArgs<'_>) -> Command {
 }
 
 /// A Run lens at the entry's opening brace.
-pub fn code_lens(snapshot: &Snapshot, offset: usize, args: &LensArgs<'_>) -> CodeLens {
+pub fn code_lens(snapshot: &Snapshot, offset: usize, args: &LensArgs) -> CodeLens {
     let start = position(snapshot, offset);
     CodeLens {
         range: Range { start, end: start },

@@ -13,13 +13,19 @@ use crate::lsp::ext::{EntryKind, LensArgs};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
 
-/// How the entry runs, from its flags as inherited.
-fn entry_kind(model: &Model, entry: &Entry) -> EntryKind {
+/// The arguments that start `entry`: which entry, its name, and how it runs (from its flags
+/// as inherited).
+fn lens_args(snapshot: &Snapshot, model: &Model, entry: &Entry) -> LensArgs {
     let flag = |value: Option<&bool>| value.copied().unwrap_or(false);
-    EntryKind::of(
-        flag(model.resolve(entry, |f| &f.sync).slot.value()),
-        flag(model.resolve(entry, |f| &f.tty).slot.value()),
-    )
+    LensArgs {
+        uri: snapshot.uri.clone(),
+        index: entry.index,
+        name: entry_name(model, entry),
+        kind: EntryKind::of(
+            flag(model.resolve(entry, |f| &f.sync).slot.value()),
+            flag(model.resolve(entry, |f| &f.tty).slot.value()),
+        ),
+    }
 }
 
 pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
@@ -33,14 +39,11 @@ pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Opti
         .entries
         .iter()
         .map(|entry| {
-            let name = entry_name(model, entry);
-            let args = LensArgs {
-                uri: &snapshot.uri,
-                index: entry.index,
-                name: &name,
-                kind: entry_kind(model, entry),
-            };
-            to_proto::code_lens(&snapshot, entry.span.start, &args)
+            to_proto::code_lens(
+                &snapshot,
+                entry.span.start,
+                &lens_args(&snapshot, model, entry),
+            )
         })
         .collect();
     Ok(Some(lenses))
@@ -65,16 +68,9 @@ pub fn run_action(snapshot: &Snapshot, offset: usize) -> Option<CodeActionOrComm
         .slot
         .value()
         .map_or_else(|| "?".to_owned(), |name| name.to_string());
-    let name = entry_name(model, entry);
-    let args = LensArgs {
-        uri: &snapshot.uri,
-        index: entry.index,
-        name: &name,
-        kind: entry_kind(model, entry),
-    };
     Some(to_proto::run_action(
         format!("Run {what} in {container}"),
-        &args,
+        &lens_args(snapshot, model, entry),
     ))
 }
 
