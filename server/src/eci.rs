@@ -131,21 +131,25 @@ pub struct ExecRequest {
     pub sync: bool,
 }
 
-/// The `ExecContainerCommand` answer; which fields are present depends on `Sync`.
+/// The `ExecContainerCommand` answer; which fields are present depends on `Sync`. Read in the
+/// API's PascalCase; written in camelCase without absent fields, as `eciExec.run` answers it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(
+    rename_all(serialize = "camelCase", deserialize = "PascalCase"),
+    default
+)]
 pub struct ExecResponse {
     /// The API's request id.
     #[serde(deserialize_with = "lenient")]
     pub request_id: String,
     /// The command's output (Sync calls).
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub sync_response: Option<String>,
     /// A WebSocket for an interactive stream (non-Sync calls).
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub web_socket_uri: Option<String>,
     /// A console terminal URL, valid for about 30 s (non-Sync calls).
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub http_url: Option<String>,
 }
 

@@ -88,16 +88,3 @@ impl Notification for RunResultNotification {
     type Params = RunResultParams;
     const METHOD: &'static str = "eciExec/runResult";
 }
-
-/// What `eciExec.run` answers for a single target (absent fields omitted).
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunResponse {
-    pub request_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sync_response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub web_socket_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_url: Option<String>,
-}

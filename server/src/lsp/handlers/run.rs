@@ -12,7 +12,7 @@ use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 use crate::analysis::resolve::{self, ResolvedEntry};
 use crate::analysis::run_result::{self, RunRecord};
 use crate::eci::ExecResponse;
-use crate::lsp::ext::{self, RunArgs, RunResponse, RunResultNotification};
+use crate::lsp::ext::{self, RunArgs, RunResultNotification};
 use crate::lsp::session::Session;
 use crate::lsp::{from_proto, to_proto};
 use crate::online::ClientState;
@@ -86,17 +86,13 @@ async fn run(session: &Arc<Session>, RunArgs { uri, index }: RunArgs) -> Result<
     }
     let record = record_of(entry_text, &outcome);
     publish_result(session, &uri, &entry, record.clone()).await;
-    let response = outcome.map_err(|error| to_proto::request_failed(error_label(&error)))?;
+    let mut response = outcome.map_err(|error| to_proto::request_failed(error_label(&error)))?;
     if !entry.request.sync {
         open_terminal_url(session, response.http_url.as_deref()).await;
     }
-    let answer = RunResponse {
-        request_id: response.request_id,
-        sync_response: record.output,
-        web_socket_uri: response.web_socket_uri,
-        http_url: response.http_url,
-    };
-    Ok(serde_json::to_value(answer).ok())
+    // The answer carries the output as shown (capped), in the API's fields, camelCased.
+    response.sync_response = record.output;
+    Ok(serde_json::to_value(response).ok())
 }
 
 /// Asks the user; true only when they chose Run.
