@@ -1,0 +1,121 @@
+//! Fuzz target: how a run's result shows. The input is the command's output (lossy UTF-8), or
+//! its error, and is also read as the document the hint sits in. The inlay hint never holds a
+//! control character; in the hover, each fenced block holds exactly the text shown (nothing in
+//! the output closes its fence) and the request id stays on its line; the cap cuts on a char
+//! boundary; the hint sits at the end of a line of the text.
+//!
+//! Input: one flags byte (bit 0: an error rather than output, bit 1: stale, bit 2: a request
+//! id made of the first 40 bytes, bits 3 and 4: the output repeated past the 1 MiB cap), then
+//! the text.
+#![no_main]
+
+use eci_exec_lsp::analysis::analyze;
+use eci_exec_lsp::analysis::run_result::{self, MAX_OUTPUT_BYTES, RunRecord};
+use eci_exec_lsp::analysis::span::Span;
+use eci_exec_lsp_fuzz::assert_span;
+use libfuzzer_sys::fuzz_target;
+
+/// The opening fence of a CommonMark code block (up to three spaces, then three or more
+/// backticks), as the line it opens with.
+fn opening_fence(line: &str) -> Option<&str> {
+    let fence = line.trim_start_matches(' ');
+    let indent = line.len() - fence.len();
+    let ticks = fence.len() - fence.trim_start_matches('`').len();
+    (indent <= 3 && ticks >= 3).then(|| &fence[..ticks])
+}
+
+/// Reads `markdown`'s fenced blocks as a CommonMark renderer does: a block ends at the first
+/// line that is, after up to three spaces, at least as many backticks as its fence.
+fn fenced_blocks(markdown: &str) -> Vec<Vec<&str>> {
+    let mut blocks = Vec::new();
+    let mut lines = markdown.split('\n');
+    while let Some(line) = lines.next() {
+        let Some(fence) = opening_fence(line) else {
+            continue;
+        };
+        let mut block = Vec::new();
+        for inner in lines.by_ref() {
+            let unindented = inner.trim_start_matches(' ');
+            if inner.len() - unindented.len() <= 3 && unindented.starts_with(fence) {
+                break;
+            }
+            block.push(inner);
+        }
+        blocks.push(block);
+    }
+    blocks
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest).into_owned();
+    let request_id =
+        (flags & 4 != 0).then(|| String::from_utf8_lossy(&rest[..rest.len().min(40)]).into_owned());
+    let body = if flags & 0x18 == 0x18 && !text.is_empty() {
+        let capped = run_result::cap_output(text.repeat(MAX_OUTPUT_BYTES / text.len() + 1));
+        assert!(
+            capped.len() <= MAX_OUTPUT_BYTES + 64,
+            "cap_output keeps {} bytes",
+            capped.len()
+        );
+        capped
+    } else {
+        run_result::cap_output(text.clone())
+    };
+    let (output, error) = if flags & 1 != 0 {
+        (None, Some(body))
+    } else {
+        (Some(body), None)
+    };
+    let record = RunRecord {
+        entry_text: String::new(),
+        output,
+        error,
+        request_id,
+    };
+    let stale = flags & 2 != 0;
+
+    let hint = run_result::hint_label(&record, stale);
+    assert!(
+        !hint.chars().any(char::is_control),
+        "control character in the hint {hint:?}"
+    );
+
+    let hover = run_result::hover_markdown(&record, stale);
+    let shown: Vec<String> = [&record.error, &record.output]
+        .into_iter()
+        .flatten()
+        .map(|body| run_result::plain_text(body))
+        .collect();
+    let blocks = fenced_blocks(&hover);
+    assert_eq!(blocks.len(), shown.len(), "fenced blocks in {hover:?}");
+    for (block, body) in blocks.iter().zip(&shown) {
+        let expected: Vec<&str> = body.split('\n').collect();
+        assert_eq!(*block, expected, "the fence is closed early in {hover:?}");
+    }
+    if record.request_id.is_some() {
+        let tail = hover.rsplit_once("\nRequestId ").map(|(_, tail)| tail);
+        assert!(
+            tail.is_some_and(|tail| !tail.contains('\n')),
+            "the request id leaves its line in {hover:?}"
+        );
+    }
+
+    let analysis = analyze(&text);
+    for index in 0..analysis
+        .model
+        .as_ref()
+        .map_or(0, |model| model.entries.len())
+    {
+        let Some(offset) = run_result::hint_offset(&analysis, &text, index) else {
+            continue;
+        };
+        assert_span(&text, Span::new(offset, offset), "hint");
+        assert!(
+            text[offset..].is_empty() || text[offset..].starts_with(['\n', '\r']),
+            "the hint at {offset} is not at a line's end"
+        );
+    }
+});
