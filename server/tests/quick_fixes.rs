@@ -144,3 +144,38 @@ fn command_rewrites_round_trip() {
         .expect("rewrite back");
     assert_eq!(apply(&as_string, &to_array.fix.edits), text);
 }
+
+#[test]
+fn no_fix_rewrites_a_lone_surrogate_into_a_replacement_character() {
+    // Decoding `\ud83d` gives U+FFFD: a rewrite from the decoded text would change the command
+    // and hide the invalid-escape error.
+    let entry = |command: &str| {
+        format!(
+            r#"{{"RegionId": "cn-hangzhou", "ContainerGroupId": "eci-a", "ContainerName": "n", "Command": {command}}}"#
+        )
+    };
+    for command in [
+        r#"["echo", "\ud83d"]"#,
+        r#""[\"echo\", \"\ud83d\"]""#,
+        r#""[\"echo\", \"\\ud83d\"]""#,
+        r#""echo \ud83d""#,
+    ] {
+        let text = entry(command);
+        let analysis = analyze(&text);
+        assert!(
+            analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::InvalidEscape),
+            "{text}"
+        );
+        for action in actions(&analysis, Span::new(0, text.len())) {
+            let fixed = apply(&text, &action.fix.edits);
+            assert!(
+                !fixed.contains('\u{fffd}'),
+                "`{}` wrote U+FFFD: {fixed}",
+                action.fix.title
+            );
+        }
+    }
+}

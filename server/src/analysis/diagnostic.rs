@@ -31,6 +31,7 @@ pub enum Code {
     CommandEmpty,
     CommandTooMany,
     CommandTooLong,
+    InvalidEscape,
     SyncWithTty,
     SyncWithShell,
     ShellWithoutTty,
@@ -43,7 +44,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 20] = [
         Code::Syntax,
         Code::TrailingComma,
         Code::DuplicateKey,
@@ -54,6 +55,7 @@ impl Code {
         Code::CommandEmpty,
         Code::CommandTooMany,
         Code::CommandTooLong,
+        Code::InvalidEscape,
         Code::SyncWithTty,
         Code::SyncWithShell,
         Code::ShellWithoutTty,
@@ -78,6 +80,7 @@ impl Code {
             Code::CommandEmpty => "command-empty",
             Code::CommandTooMany => "command-too-many",
             Code::CommandTooLong => "command-too-long",
+            Code::InvalidEscape => "invalid-escape",
             Code::SyncWithTty => "sync-with-tty",
             Code::SyncWithShell => "sync-with-shell",
             Code::ShellWithoutTty => "shell-without-tty",
@@ -100,6 +103,7 @@ impl Code {
             | Code::CommandEmpty
             | Code::CommandTooMany
             | Code::CommandTooLong
+            | Code::InvalidEscape
             | Code::SyncWithTty
             | Code::SyncWithShell => Severity::Error,
             _ => Severity::Warning,

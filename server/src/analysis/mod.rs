@@ -62,6 +62,7 @@ impl From<parser::SyntaxError> for Diagnostic {
         let code = match error.kind {
             SyntaxErrorKind::Syntax => Code::Syntax,
             SyntaxErrorKind::TrailingComma => Code::TrailingComma,
+            SyntaxErrorKind::InvalidEscape => Code::InvalidEscape,
         };
         Diagnostic::new(code, error.span, error.message)
     }
