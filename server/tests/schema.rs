@@ -20,7 +20,7 @@
 //! Not expressible, so left out of the comparison: `duplicate-key` (JSON readers keep the last
 //! key), `command-invalid-json` and every rule inside a Command string (the schema sees only a
 //! string), `sync-with-shell`, `shell-without-tty`, a `sync-with-tty` whose `Sync` or `TTY`
-//! is inherited, and the online codes. Fixtures with `syntax` or
+//! is inherited, `hidden-characters`, and the online codes. Fixtures with `syntax` or
 //! `trailing-comma` diagnostics are not JSON once comments are stripped, and fixtures with
 //! `invalid-escape` hold a lone surrogate that a JSON reader refuses (serde_json) or replaces:
 //! all are skipped.

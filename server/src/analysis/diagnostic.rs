@@ -32,6 +32,7 @@ pub enum Code {
     CommandTooMany,
     CommandTooLong,
     InvalidEscape,
+    HiddenCharacters,
     SyncWithTty,
     SyncWithShell,
     ShellWithoutTty,
@@ -44,7 +45,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 21] = [
         Code::Syntax,
         Code::TrailingComma,
         Code::DuplicateKey,
@@ -56,6 +57,7 @@ impl Code {
         Code::CommandTooMany,
         Code::CommandTooLong,
         Code::InvalidEscape,
+        Code::HiddenCharacters,
         Code::SyncWithTty,
         Code::SyncWithShell,
         Code::ShellWithoutTty,
@@ -81,6 +83,7 @@ impl Code {
             Code::CommandTooMany => "command-too-many",
             Code::CommandTooLong => "command-too-long",
             Code::InvalidEscape => "invalid-escape",
+            Code::HiddenCharacters => "hidden-characters",
             Code::SyncWithTty => "sync-with-tty",
             Code::SyncWithShell => "sync-with-shell",
             Code::ShellWithoutTty => "shell-without-tty",
