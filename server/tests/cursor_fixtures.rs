@@ -7,30 +7,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use eci_exec_lsp::position::{Encoding, position_of};
 use ropey::Rope;
 use serde_json::{Value, json};
-use support::{LspClient, push_client};
+use support::{LspClient, check_expected, difference, fixture_files, push_client};
 
 const MARKER: &str = "$0";
-
-fn fixtures(kind: &str) -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(kind);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .expect("fixture folder")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "json" || ext == "jsonc")
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 /// The fixture's text without its marker, and the marker's LSP position.
 fn cursor(path: &Path, marked: &str) -> (String, Value) {
@@ -155,23 +139,12 @@ fn render_hover(answer: &Value) -> String {
     format!("range: {at}\nkind: {kind}\n---\n{text}\n")
 }
 
-/// A unified diff of `expected` and `actual`, when they differ.
-fn difference(expected: &str, actual: &str) -> Option<String> {
-    (expected != actual).then(|| {
-        similar::TextDiff::from_lines(expected, actual)
-            .unified_diff()
-            .header("expected", "actual")
-            .to_string()
-    })
-}
-
 /// Asks the server at every fixture's cursor; compares with (or, with BLESS, writes) the
 /// expected files; returns how many fixtures it checked.
 fn check(kind: &str, method: &str, render: fn(&Value) -> String) -> usize {
-    let bless = std::env::var_os("BLESS").is_some();
     // Offline: no credentials, and online features off, so the answers are the same anywhere.
     let (mut client, _) = LspClient::initialized(push_client(), json!({"online": false}));
-    let files = fixtures(kind);
+    let files = fixture_files(&format!("tests/fixtures/{kind}"));
     let mut failures = Vec::new();
     for path in &files {
         let marked = std::fs::read_to_string(path).expect("fixture text");
@@ -183,14 +156,7 @@ fn check(kind: &str, method: &str, render: fn(&Value) -> String) -> usize {
             method,
             json!({"textDocument": {"uri": uri}, "position": position}),
         );
-        let actual = render(&answer);
-        let expected_path = PathBuf::from(format!("{}.expected", path.display()));
-        if bless {
-            std::fs::write(&expected_path, &actual).expect("write expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if let Some(diff) = difference(&expected, &actual) {
+        if let Some(diff) = check_expected(path, &render(&answer)) {
             failures.push(format!("{} (at {position}):\n{diff}", path.display()));
         }
     }

@@ -1,11 +1,13 @@
-//! Every quick fix, applied to every fixture diagnostic that offers one, resolves it; the
-//! Command rewrites round-trip.
+//! Every quick fix, applied to every fixture diagnostic that offers one, resolves it; no fix
+//! or action adds a syntax error, on any prefix of a fixture or example; the Command rewrites
+//! round-trip and never write a lone surrogate's U+FFFD.
 
-use std::path::Path;
+mod support;
 
 use eci_exec_lsp::analysis::actions::{ActionKind, actions};
 use eci_exec_lsp::analysis::diagnostic::{Code, Edit, Fix};
 use eci_exec_lsp::analysis::{Analysis, analyze, span::Span};
+use support::fixture_files;
 
 fn apply(text: &str, edits: &[Edit]) -> String {
     let mut edits = edits.to_vec();
@@ -27,16 +29,8 @@ fn count(text: &str, code: Code, message: &str) -> usize {
 
 #[test]
 fn every_fix_in_the_fixtures_removes_its_diagnostic() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/rules");
     let mut applied = std::collections::HashSet::new();
-    for entry in std::fs::read_dir(folder).expect("fixtures") {
-        let path = entry.expect("entry").path();
-        if !path
-            .extension()
-            .is_some_and(|ext| ext == "json" || ext == "jsonc")
-        {
-            continue;
-        }
+    for path in fixture_files("tests/fixtures/rules") {
         let text = std::fs::read_to_string(&path).expect("text");
         for diagnostic in analyze(&text).diagnostics {
             let Some(fix) = &diagnostic.fix else { continue };
@@ -227,29 +221,11 @@ fn cuts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn exec_configs_under(folder: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(folder).expect("folder") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            files.extend(exec_configs_under(&path));
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext == "json" || ext == "jsonc")
-        {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn no_fix_adds_a_syntax_error_to_any_prefix_of_the_fixtures_and_examples() {
     // Every prefix is what a user typing the file from the top has on screen.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = exec_configs_under(&root.join("tests/fixtures/rules"));
-    files.extend(exec_configs_under(&root.join("examples")));
+    let mut files = fixture_files("tests/fixtures/rules");
+    files.extend(fixture_files("examples"));
     assert!(files.len() >= 25, "fixtures missing: {}", files.len());
     let (mut checked, mut failures) = (0, Vec::new());
     for file in files {
