@@ -283,6 +283,11 @@ fn a_field_added_to_a_half_typed_entry_goes_before_the_broken_member() {
         add(text, "Add RegionId"),
         "{\n  \"Execs\": [\n    {\n      \"RegionId\": \"\",\n      \"Label\": \"x\",\n      \"Command\": [\"ls\""
     );
+    let text = "{\"Label\": \"x\",\n  \"Cont";
+    assert_eq!(
+        add(text, "Add RegionId"),
+        "{\"RegionId\": \"\", \"Label\": \"x\",\n  \"Cont"
+    );
     // A complete last member keeps the field at the end, even in an unclosed object.
     assert_eq!(
         add(r#"{"Execs": [{"Command": ["ls"]"#, "Add RegionId"),

@@ -62,12 +62,16 @@ pub fn insert_member(entry: &Entry, text: &str, name: &str, value: &str) -> Edit
         None => " ".to_owned(),
     };
     let after_brace = Span::new(layout.open_brace + 1, layout.open_brace + 1);
+    // Members start on the next line: the new one gets a line of its own too.
+    let brace_ends_line = text[after_brace.end..]
+        .trim_start_matches([' ', '\t'])
+        .starts_with(['\n', '\r']);
     match layout.last_member {
         Some(last) if is_complete_member(&text[last.start..last.end]) => Edit {
             span: Span::new(last.end, last.end),
             text: format!(",{separator}{member}"),
         },
-        Some(_) if layout.member_indent.is_some() => Edit {
+        Some(_) if brace_ends_line => Edit {
             span: after_brace,
             text: format!("{separator}{member},"),
         },
