@@ -12,7 +12,8 @@ const FILE: &str = r#"{
     {"Label": "hello", "ContainerName": "nginx", "Command": ["/bin/sh", "-c", "echo hello"], "Sync": true},
     {"Label": "pending", "ContainerGroupId": "eci-bp1fakepend0003", "ContainerName": "worker", "Command": ["ls"], "Sync": true},
     {"Label": "broken", "ContainerName": "nginx", "Command": [], "Sync": true},
-    {"Label": "shell", "ContainerName": "nginx", "Command": ["/bin/bash"], "TTY": true}
+    {"Label": "shell", "ContainerName": "nginx", "Command": ["/bin/bash"], "TTY": true},
+    {"Label": "half emoji", "ContainerName": "nginx", "Command": ["echo", "\ud83d"], "Sync": true}
   ]
 }"#;
 
@@ -100,4 +101,19 @@ async fn an_interactive_entry_prints_the_terminal_url() {
         "{stdout}"
     );
     assert!(stdout.contains("WebSocket: wss://"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_surrogate_escape_in_the_command_is_refused_before_sending() {
+    // The API would receive U+FFFD instead of what the file says.
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let output = run(&fake, home.path(), &["--label", "half emoji"]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("invalid-escape"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(fake.requests().is_empty(), "a refused run reached the API");
 }

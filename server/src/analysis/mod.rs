@@ -6,6 +6,7 @@ pub mod command;
 pub mod completion;
 pub mod diagnostic;
 pub mod fields;
+pub mod hidden;
 pub mod hover;
 pub mod incremental;
 pub mod instances;
@@ -64,6 +65,7 @@ impl From<parser::SyntaxError> for Diagnostic {
         let code = match error.kind {
             SyntaxErrorKind::Syntax => Code::Syntax,
             SyntaxErrorKind::TrailingComma => Code::TrailingComma,
+            SyntaxErrorKind::InvalidEscape => Code::InvalidEscape,
         };
         Diagnostic::new(code, error.span, error.message)
     }

@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -337,4 +338,54 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
         result.replace_range(start..end, &new_text);
     }
     result
+}
+
+/// The exec configs (`*.json`, `*.jsonc`) in `folder` of the repository (`tests/fixtures/rules`,
+/// `examples`) and its subfolders, sorted.
+pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
+    fn under(folder: &Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(folder).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                under(&path, files);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ext == "json" || ext == "jsonc")
+            {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    under(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(folder),
+        &mut files,
+    );
+    files.sort();
+    files
+}
+
+/// Compares `actual` with the fixture's `FIXTURE.expected` file, or, with `BLESS` set in the
+/// environment, writes it there (for review before committing). Returns a unified diff when
+/// they differ.
+pub fn check_expected(fixture: &Path, actual: &str) -> Option<String> {
+    let expected_path = PathBuf::from(format!("{}.expected", fixture.display()));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&expected_path, actual).expect("write expected");
+        return None;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    difference(&expected, actual)
+}
+
+/// A unified diff of `expected` and `actual`, when they differ.
+pub fn difference(expected: &str, actual: &str) -> Option<String> {
+    (expected != actual).then(|| {
+        similar::TextDiff::from_lines(expected, actual)
+            .unified_diff()
+            .header("expected", "actual")
+            .to_string()
+    })
 }
