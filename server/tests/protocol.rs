@@ -406,8 +406,10 @@ fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
         response["result"]["serverInfo"]["name"], "eci-exec-lsp",
         "{response}"
     );
+    let shutdown_and_exit = frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)
+        + &frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
     stdin
-        .write_all(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes())
+        .write_all(shutdown_and_exit.as_bytes())
         .expect("write");
     drop(stdin);
     assert!(child.wait().expect("exit").success());

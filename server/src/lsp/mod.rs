@@ -11,6 +11,7 @@ mod online_features;
 mod ordered;
 mod run;
 mod run_results;
+mod transport;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -57,8 +58,9 @@ pub struct Backend {
     progress_ids: Arc<AtomicU64>,
 }
 
-/// Serves the language server on stdin and stdout until the client exits.
-pub async fn serve() {
+/// Serves the language server on stdin and stdout until the client exits or input ends;
+/// returns the exit status (LSP: 0 after a `shutdown` request, else 1).
+pub async fn serve() -> std::process::ExitCode {
     let documents: Arc<Documents> = Arc::default();
     let session: Arc<Mutex<Session>> = Arc::default();
     let (service, socket) = LspService::new(|client| Backend {
@@ -74,12 +76,16 @@ pub async fn serve() {
         inner: service,
         documents,
         session,
+        initialize_seen: false,
     };
-    // Runs waiting on the user or the API must never starve other requests of slots.
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .concurrency_level(64)
-        .serve(service)
-        .await;
+    // tower-lsp-server reads only well-formed frames, from the transport.
+    transport::serve(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
+        // Runs waiting on the user or the API must never starve other requests of slots.
+        Server::new(input, output, socket)
+            .concurrency_level(64)
+            .serve(service)
+    })
+    .await
 }
 
 impl Backend {
