@@ -1,6 +1,6 @@
 //! `check --online`: the online rules for the command line, from instance lists fetched once
 //! per region. A region whose list cannot be fetched is reported on stderr and its online
-//! checks are skipped (never guessed).
+//! checks are skipped (never guessed); `check` then exits 2.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -46,6 +46,17 @@ impl OnlineChecker {
             runtime,
             groups: HashMap::new(),
         })
+    }
+
+    /// How many regions were needed, and those whose list could not be fetched.
+    pub fn failed_regions(&self) -> (usize, Vec<&str>) {
+        let failed = self
+            .groups
+            .iter()
+            .filter(|(_, groups)| groups.is_none())
+            .map(|(region, _)| region.as_str())
+            .collect();
+        (self.groups.len(), failed)
     }
 
     /// The online diagnostics of `text`.
