@@ -39,35 +39,7 @@ async fn check_text(text: &str, credentials: bool, url: String) -> Output {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn online_check_reports_unknown_and_stopped_instances() {
-    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
-    let output = check(true, fake.url()).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "warnings only: {stdout}");
-    let codes: Vec<String> = stdout
-        .lines()
-        .map(|line| {
-            serde_json::from_str::<serde_json::Value>(line).unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(
-        codes,
-        ["unknown-container-group", "container-group-not-running"]
-    );
-    assert_eq!(fake.requests().len(), 1, "one list per region");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn online_check_without_credentials_is_a_usage_error() {
-    let output = check(false, "http://127.0.0.1:9".to_owned()).await;
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no credentials found"));
-}
-
+/// The codes of the JSON report, in order.
 fn codes(output: &Output) -> Vec<String> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -78,6 +50,26 @@ fn codes(output: &Output) -> Vec<String> {
                 .to_owned()
         })
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_check_reports_unknown_and_stopped_instances() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let output = check(true, fake.url()).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "warnings only: {stdout}");
+    assert_eq!(
+        codes(&output),
+        ["unknown-container-group", "container-group-not-running"]
+    );
+    assert_eq!(fake.requests().len(), 1, "one list per region");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_check_without_credentials_is_a_usage_error() {
+    let output = check(false, "http://127.0.0.1:9".to_owned()).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no credentials found"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

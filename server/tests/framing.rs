@@ -7,17 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{LspClient, frame, push_client};
-
-const URI: &str = "file:///work/a.eci.json";
-
-const CLEAN: &str = r#"{
-  "RegionId": "cn-hangzhou",
-  "ContainerGroupId": "eci-abc",
-  "ContainerName": "nginx",
-  "Command": ["/bin/sh", "-c", "ls"],
-  "Sync": true
-}"#;
+use support::{CLEAN, LspClient, URI, frame, push_client};
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;

@@ -3,17 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{LspClient, apply_edits, codes, push_client};
-
-const URI: &str = "file:///work/a.eci.json";
-
-const CLEAN: &str = r#"{
-  "RegionId": "cn-hangzhou",
-  "ContainerGroupId": "eci-abc",
-  "ContainerName": "nginx",
-  "Command": ["/bin/sh", "-c", "ls"],
-  "Sync": true
-}"#;
+use support::{CLEAN, LspClient, URI, apply_edits, codes, push_client};
 
 #[test]
 fn initialize_advertises_incremental_utf16_and_shuts_down_cleanly() {

@@ -68,6 +68,17 @@ fn capture_logs() -> (Buffer, tracing::subscriber::DefaultGuard) {
     (logs, tracing::subscriber::set_default(subscriber))
 }
 
+/// A fake that accepts the test key with `SECRET` and `TOKEN`.
+async fn fake_with_token() -> FakeEci {
+    let keys = vec![FakeKey::new(TEST_KEY_ID, SECRET).with_token(TOKEN)];
+    FakeEci::start(FakeConfig {
+        keys,
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
 fn exec_request() -> ExecRequest {
     ExecRequest {
         region_id: "cn-hangzhou".into(),
@@ -100,14 +111,7 @@ fn assert_no_secret(everything: &str) {
 #[tokio::test]
 async fn secrets_appear_nowhere() {
     let (logs, _guard) = capture_logs();
-
-    let keys = vec![FakeKey::new(TEST_KEY_ID, SECRET).with_token(TOKEN)];
-    let fake = FakeEci::start(FakeConfig {
-        keys,
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
+    let fake = fake_with_token().await;
     let mut seen = Vec::new();
     let exec = exec_request();
     for version in [SignatureVersion::V2, SignatureVersion::V3] {
@@ -154,13 +158,7 @@ async fn secrets_appear_nowhere() {
 #[tokio::test]
 async fn api_text_that_quotes_a_secret_is_redacted() {
     let (logs, _guard) = capture_logs();
-    let keys = vec![FakeKey::new(TEST_KEY_ID, SECRET).with_token(TOKEN)];
-    let fake = FakeEci::start(FakeConfig {
-        keys,
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
+    let fake = fake_with_token().await;
     let exec = exec_request();
     let mut seen = Vec::new();
     let quoting = serde_json::json!({

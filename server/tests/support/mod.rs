@@ -12,6 +12,18 @@ use serde_json::{Value, json};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// A document the protocol tests open.
+pub const URI: &str = "file:///work/a.eci.json";
+
+/// An exec config without a problem; `"Sync"` is the key on line 5.
+pub const CLEAN: &str = r#"{
+  "RegionId": "cn-hangzhou",
+  "ContainerGroupId": "eci-abc",
+  "ContainerName": "nginx",
+  "Command": ["/bin/sh", "-c", "ls"],
+  "Sync": true
+}"#;
+
 pub struct LspClient {
     child: Child,
     /// `None` once the test has closed it.
