@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use crate::position::Encoding;
 use config::Settings;
@@ -78,13 +78,15 @@ pub async fn serve() -> std::process::ExitCode {
         session,
         initialize_seen: false,
     };
-    // tower-lsp-server reads only well-formed frames, from the transport.
-    transport::serve(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
-        // Runs waiting on the user or the API must never starve other requests of slots.
-        Server::new(input, output, socket)
-            .concurrency_level(64)
-            .serve(service)
-    })
+    // Runs waiting on the user or the API must never starve other requests of slots.
+    let concurrency = 64;
+    transport::serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        service,
+        socket,
+        concurrency,
+    )
     .await
 }
 

@@ -1,22 +1,23 @@
-//! The wire in front of tower-lsp-server: reads Content-Length frames from the client, answers
-//! a malformed one with a JSON-RPC error and keeps serving, passes only well-formed messages on,
-//! writes every outgoing message as one whole frame, and turns how the session ended into the
-//! exit status (LSP: 0 after `shutdown`, else 1).
-//!
-//! tower-lsp-server's own reader stops for good at the first frame it cannot decode, dropping
-//! everything still pending; here a bad frame costs only itself.
+//! The wire, in place of tower-lsp-server's `Server` (whose reader stops for good at the first
+//! frame it cannot decode, dropping everything still pending): reads Content-Length frames,
+//! decodes each message once, answers a malformed one with a JSON-RPC error and keeps serving,
+//! hands requests and notifications to the LSP service and the client's replies to its socket,
+//! writes every outgoing message as one whole frame from one task, and turns how the session
+//! ended into the exit status (LSP: 0 after `shutdown`, else 1).
 
-use std::future::Future;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
+use futures::{SinkExt, StreamExt};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tokio::io::{
-    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream,
-};
-use tokio::sync::mpsc;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::task::JoinSet;
+use tower::Service;
 use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::{ClientSocket, ExitedError, Loopback};
 
 /// A frame longer than this is refused without reading it into memory.
 pub const MAX_FRAME: usize = 256 << 20;
@@ -27,44 +28,69 @@ const MAX_HEADER_LINE: usize = 4096;
 /// The header name, as LSP spells it; matched without regard to case.
 const CONTENT_LENGTH: &[u8] = b"content-length";
 
-/// Buffer of each in-process pipe to and from tower-lsp-server.
-const PIPE_BUFFER: usize = 64 * 1024;
-
 /// Outgoing frames waiting for stdout.
 const OUTGOING_QUEUE: usize = 16;
 
-/// How long the server may take, once input has ended, to finish what it had read.
+/// How long handlers may take, once input has ended, to finish what was read.
 const FINISH_GRACE: Duration = Duration::from_secs(2);
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 
-/// Serves `server` (tower-lsp-server, given its input and output pipes) on `input` and
-/// `output` until `exit` or the end of input; returns the exit status.
-pub async fn serve<I, O, S, F>(input: I, output: O, server: S) -> ExitCode
+/// Serves `service` (with its client `socket`) on `input` and `output` until `exit` or the end
+/// of input, running at most `concurrency` handlers at a time; returns the exit status.
+pub async fn serve<I, O, S>(
+    input: I,
+    output: O,
+    service: S,
+    socket: ClientSocket,
+    concurrency: usize,
+) -> ExitCode
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin + Send + 'static,
-    S: FnOnce(DuplexStream, DuplexStream) -> F,
-    F: Future<Output = ()> + Send + 'static,
+    S: Service<Request, Response = Option<Response>, Error = ExitedError>,
+    S::Future: Send + 'static,
 {
-    let (to_server, server_input) = tokio::io::duplex(PIPE_BUFFER);
-    let (server_output, from_server) = tokio::io::duplex(PIPE_BUFFER);
     let (outgoing, queue) = mpsc::channel(OUTGOING_QUEUE);
-    let mut server = tokio::spawn(server(server_input, server_output));
-    let relay = tokio::spawn(relay(from_server, outgoing.clone()));
     let writer = tokio::spawn(write_frames(queue, output));
-    let shut_down = read_frames(input, to_server, outgoing).await;
-    if tokio::time::timeout(FINISH_GRACE, &mut server)
-        .await
-        .is_err()
-    {
-        tracing::warn!("requests still running at exit were dropped");
-        server.abort();
+    let (to_client, replies) = Loopback::split(socket);
+    let (stop_forwarding, stop) = oneshot::channel();
+    let forwarder = tokio::spawn(forward(to_client, outgoing.clone(), stop));
+    let mut session = Session {
+        service,
+        replies,
+        outgoing,
+        slots: Arc::new(Semaphore::new(concurrency)),
+        handlers: JoinSet::new(),
+        shut_down: false,
+    };
+    let mut reader = FrameReader::new(input);
+    loop {
+        let flow = match reader.next().await {
+            Ok(Frame::Body(body)) => session.receive(&body).await,
+            Ok(Frame::BadHeader(reason)) => {
+                tracing::warn!("bad frame: {reason}");
+                session
+                    .send(error_frame(Value::Null, PARSE_ERROR, &reason))
+                    .await;
+                Flow::Continue
+            }
+            Ok(Frame::End) => Flow::Stop,
+            Err(error) => {
+                tracing::warn!("cannot read the client's input: {error}");
+                Flow::Stop
+            }
+        };
+        if flow == Flow::Stop {
+            break;
+        }
     }
-    // The relay ends when the server's output closes; the writer when both senders are gone.
+    let shut_down = session.finish().await;
+    // The forwarder sends what the handlers left queued; then the writer drains and ends.
+    let _ = stop_forwarding.send(());
     let _ = tokio::time::timeout(FINISH_GRACE, async {
-        let _ = relay.await;
+        let _ = forwarder.await;
         let _ = writer.await;
     })
     .await;
@@ -72,6 +98,104 @@ where
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// Whether to read on.
+#[derive(PartialEq)]
+enum Flow {
+    Continue,
+    Stop,
+}
+
+/// The LSP service and what it needs while messages come in.
+struct Session<S> {
+    service: S,
+    /// Where the client's replies to the server's requests go.
+    replies: <ClientSocket as Loopback>::ResponseSink,
+    outgoing: mpsc::Sender<Vec<u8>>,
+    /// Handler slots.
+    slots: Arc<Semaphore>,
+    handlers: JoinSet<()>,
+    /// Whether a `shutdown` request came.
+    shut_down: bool,
+}
+
+impl<S> Session<S>
+where
+    S: Service<Request, Response = Option<Response>, Error = ExitedError>,
+    S::Future: Send + 'static,
+{
+    async fn send(&self, frame: Vec<u8>) {
+        // Fails only when the client's stream is gone; reading goes on until input ends.
+        let _ = self.outgoing.send(frame).await;
+    }
+
+    /// One body from the client: a request or notification, a reply, or an error answer.
+    async fn receive(&mut self, body: &[u8]) -> Flow {
+        match decode(body) {
+            Ok(Incoming::Request(request)) => self.dispatch(request).await,
+            Ok(Incoming::Reply(reply)) => {
+                if self.replies.send(reply).await.is_err() {
+                    tracing::warn!("a reply came after the session ended");
+                }
+                Flow::Continue
+            }
+            Err(rejection) => {
+                tracing::warn!("bad message: {}", rejection.message);
+                let answer = error_frame(rejection.id, rejection.code, &rejection.message);
+                self.send(answer).await;
+                Flow::Continue
+            }
+        }
+    }
+
+    /// Hands a request or notification to the service, in the order read.
+    async fn dispatch(&mut self, request: Request) -> Flow {
+        let method = request.method().to_owned();
+        let service = &mut self.service;
+        if std::future::poll_fn(|cx| service.poll_ready(cx))
+            .await
+            .is_err()
+        {
+            return Flow::Stop;
+        }
+        let handled = self.service.call(request);
+        if method == "initialize" {
+            // Nothing else is read until the session is set up, as clients wait for it too.
+            answer(handled.await, &self.outgoing).await;
+        } else {
+            // The slot is taken inside the task: the reader never waits, so the replies that
+            // running handlers wait for are always read.
+            let slots = self.slots.clone();
+            let outgoing = self.outgoing.clone();
+            self.handlers.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                answer(handled.await, &outgoing).await;
+            });
+        }
+        while self.handlers.try_join_next().is_some() {}
+        match method.as_str() {
+            "shutdown" => self.shut_down = true,
+            // LSP: the server exits at once, even if the client keeps its end open.
+            "exit" => return Flow::Stop,
+            _ => {}
+        }
+        Flow::Continue
+    }
+
+    /// Gives the handlers still running a short while to answer; returns whether a
+    /// `shutdown` came.
+    async fn finish(mut self) -> bool {
+        let finished = tokio::time::timeout(FINISH_GRACE, async {
+            while self.handlers.join_next().await.is_some() {}
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!("requests still running at the end were dropped");
+            self.handlers.abort_all();
+        }
+        self.shut_down
     }
 }
 
@@ -86,70 +210,32 @@ enum Frame {
     End,
 }
 
-/// Reads client frames until `exit` or the end of input, passing well-formed messages to the
-/// server and error answers to the writer. Returns whether `shutdown` was requested.
-async fn read_frames(
-    input: impl AsyncRead + Unpin,
-    mut to_server: DuplexStream,
-    outgoing: mpsc::Sender<Vec<u8>>,
-) -> bool {
-    let mut reader = FrameReader::new(input, MAX_FRAME);
-    let mut shut_down = false;
-    loop {
-        let body = match reader.next().await {
-            Ok(Frame::Body(body)) => body,
-            Ok(Frame::BadHeader(reason)) => {
-                tracing::warn!("bad frame: {reason}");
-                let _ = outgoing
-                    .send(error_frame(Value::Null, PARSE_ERROR, &reason))
-                    .await;
-                continue;
-            }
-            Ok(Frame::End) => return shut_down,
-            Err(error) => {
-                tracing::warn!("cannot read the client's input: {error}");
-                return shut_down;
-            }
-        };
-        let method = match check_message(&body) {
-            Ok(method) => method,
-            Err(rejection) => {
-                tracing::warn!("bad message: {}", rejection.message);
-                let answer = error_frame(rejection.id, rejection.code, &rejection.message);
-                let _ = outgoing.send(answer).await;
-                continue;
-            }
-        };
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        let passed = async {
-            to_server.write_all(header.as_bytes()).await?;
-            to_server.write_all(&body).await
-        };
-        if passed.await.is_err() {
-            return shut_down;
-        }
-        match method.as_deref() {
-            Some("shutdown") => shut_down = true,
-            // LSP: the server exits at once, even if the client keeps its end open.
-            Some("exit") => return shut_down,
-            _ => {}
-        }
+/// Sends a handler's response, if it has one (notifications have none).
+async fn answer(handled: Result<Option<Response>, ExitedError>, outgoing: &mpsc::Sender<Vec<u8>>) {
+    if let Ok(Some(response)) = handled {
+        let _ = outgoing.send(message_frame(&response)).await;
     }
 }
 
-/// Cuts tower-lsp-server's output into whole frames for the writer.
-async fn relay(from_server: DuplexStream, outgoing: mpsc::Sender<Vec<u8>>) {
-    // tower-lsp-server's frames are well-formed and may be of any size.
-    let mut reader = FrameReader::new(from_server, usize::MAX);
+/// Passes the server's own requests and notifications to the writer until the session has
+/// exited, or `stop` fires and nothing more is queued.
+async fn forward(
+    mut to_client: <ClientSocket as Loopback>::RequestStream,
+    outgoing: mpsc::Sender<Vec<u8>>,
+    mut stop: oneshot::Receiver<()>,
+) {
     loop {
-        match reader.next().await {
-            Ok(Frame::Body(body)) => {
-                if outgoing.send(encode(&body)).await.is_err() {
-                    return;
+        tokio::select! {
+            biased;
+            request = to_client.next() => match request {
+                Some(request) => {
+                    if outgoing.send(message_frame(&request)).await.is_err() {
+                        return;
+                    }
                 }
-            }
-            Ok(Frame::BadHeader(reason)) => tracing::error!("unreadable server output: {reason}"),
-            Ok(Frame::End) | Err(_) => return,
+                None => return,
+            },
+            _ = &mut stop => return,
         }
     }
 }
@@ -174,6 +260,11 @@ fn encode(body: &[u8]) -> Vec<u8> {
     frame
 }
 
+fn message_frame(message: &impl Serialize) -> Vec<u8> {
+    // Serialising these types cannot fail: their fields are strings, numbers and JSON values.
+    encode(&serde_json::to_vec(message).unwrap_or_default())
+}
+
 fn error_frame(id: Value, code: i64, message: &str) -> Vec<u8> {
     let answer = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
     encode(answer.to_string().as_bytes())
@@ -182,8 +273,6 @@ fn error_frame(id: Value, code: i64, message: &str) -> Vec<u8> {
 /// Reads Content-Length frames from a stream.
 struct FrameReader<R> {
     reader: BufReader<R>,
-    /// The longest body accepted.
-    max_frame: usize,
     /// After a bad header block: the body, of unknown length, is still to be skipped.
     skipping: bool,
     /// A header line found while skipping a bad frame: the start of the next header block.
@@ -191,10 +280,9 @@ struct FrameReader<R> {
 }
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
-    fn new(input: R, max_frame: usize) -> Self {
+    fn new(input: R) -> Self {
         Self {
             reader: BufReader::new(input),
-            max_frame,
             skipping: false,
             carried: None,
         }
@@ -232,7 +320,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
             started = true;
             if let Some(value) = content_length(text) {
-                length = Some(parse_length(value, self.max_frame));
+                length = Some(parse_length(value));
             }
         }
         let length = match length {
@@ -305,18 +393,18 @@ fn content_length(line: &[u8]) -> Option<&[u8]> {
     rest.strip_prefix(b":").map(<[u8]>::trim_ascii)
 }
 
-fn parse_length(value: &[u8], max_frame: usize) -> Result<usize, String> {
+fn parse_length(value: &[u8]) -> Result<usize, String> {
     let text = String::from_utf8_lossy(value);
     match text.parse::<usize>() {
-        Ok(length) if length <= max_frame => Ok(length),
+        Ok(length) if length <= MAX_FRAME => Ok(length),
         Ok(length) => Err(format!(
-            "a frame of {length} bytes is over the limit of {max_frame} bytes"
+            "a frame of {length} bytes is over the limit of {MAX_FRAME} bytes"
         )),
         Err(_) => Err(format!("Content-Length `{text}` is not a length")),
     }
 }
 
-/// Why a body is not a message tower-lsp-server can take.
+/// Why a body is not a message, and the error answer it gets.
 #[derive(Debug)]
 struct Rejection {
     id: Value,
@@ -324,14 +412,12 @@ struct Rejection {
     message: String,
 }
 
-/// What tower-lsp-server decodes (its own type is private): a response or a request.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Message {
-    // Decoded only to know that tower-lsp-server will decode it too.
-    #[allow(dead_code)]
-    Response(Response),
+/// A message from the client.
+enum Incoming {
+    /// A request or notification: it has a method.
     Request(Request),
+    /// A reply to one of the server's requests: no method.
+    Reply(Response),
 }
 
 /// Only the id of a body, read without checking the rest.
@@ -341,9 +427,8 @@ struct IdOnly {
     id: Value,
 }
 
-/// Checks that `body` is one message tower-lsp-server will decode; returns the method of a
-/// request or notification.
-fn check_message(body: &[u8]) -> Result<Option<String>, Rejection> {
+/// Decodes a body into a message, once (a 2 MB `didOpen` is decoded in a few milliseconds).
+fn decode(body: &[u8]) -> Result<Incoming, Rejection> {
     let rejection = |code: i64, message: String| Rejection {
         id: readable_id(body),
         code,
@@ -355,24 +440,30 @@ fn check_message(body: &[u8]) -> Result<Option<String>, Rejection> {
             format!("the message is not valid UTF-8: {error}"),
         )
     })?;
-    match serde_json::from_str::<Message>(text) {
-        Ok(Message::Request(request)) => Ok(Some(request.method().to_owned())),
-        Ok(Message::Response(_)) => Ok(None),
-        Err(_) => Err(match serde_json::from_str::<Value>(text) {
-            Err(error) => rejection(
-                PARSE_ERROR,
-                format!("the message is not valid JSON: {error}"),
-            ),
-            Ok(value) if !value.is_object() => rejection(
-                PARSE_ERROR,
-                "the message is not a JSON object (batches are not part of LSP)".to_owned(),
-            ),
-            Ok(_) => rejection(
-                INVALID_REQUEST,
-                "the message is not a JSON-RPC 2.0 request, notification or response".to_owned(),
-            ),
-        }),
+    // Read as a request first; a reply reads as one too, with an empty method.
+    match serde_json::from_str::<Request>(text) {
+        Ok(request) if !request.method().is_empty() => return Ok(Incoming::Request(request)),
+        Ok(_) => {
+            if let Ok(reply) = serde_json::from_str::<Response>(text) {
+                return Ok(Incoming::Reply(reply));
+            }
+        }
+        Err(_) => {}
     }
+    Err(match serde_json::from_str::<Value>(text) {
+        Err(error) => rejection(
+            PARSE_ERROR,
+            format!("the message is not valid JSON: {error}"),
+        ),
+        Ok(value) if !value.is_object() => rejection(
+            PARSE_ERROR,
+            "the message is not a JSON object (batches are not part of LSP)".to_owned(),
+        ),
+        Ok(_) => rejection(
+            INVALID_REQUEST,
+            "the message is not a JSON-RPC 2.0 request, notification or response".to_owned(),
+        ),
+    })
 }
 
 /// The id of a body that could not be decoded whole, when it can be read (a string or a
@@ -398,7 +489,6 @@ mod tests {
     async fn frames(input: &[u8]) -> Vec<Frame> {
         let mut reader = FrameReader {
             reader: BufReader::with_capacity(16, input),
-            max_frame: MAX_FRAME,
             skipping: false,
             carried: None,
         };
@@ -443,15 +533,19 @@ mod tests {
     }
 
     #[test]
-    fn tells_parse_errors_from_invalid_requests() {
-        let code = |body: &[u8]| check_message(body).map_err(|r| (r.code, r.id));
+    fn tells_requests_replies_parse_errors_and_invalid_requests_apart() {
+        let code = |body: &[u8]| decode(body).map(|_| ()).map_err(|r| (r.code, r.id));
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","method":"exit"}"#),
+            Ok(Incoming::Request(request)) if request.method() == "exit"
+        ));
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","id":1,"result":null}"#),
+            Ok(Incoming::Reply(_))
+        ));
         assert_eq!(
-            code(br#"{"jsonrpc":"2.0","method":"exit"}"#).unwrap(),
-            Some("exit".to_owned())
-        );
-        assert_eq!(
-            code(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).unwrap(),
-            None
+            code(br#"{"jsonrpc":"2.0","id":2,"method":""}"#).unwrap_err(),
+            (INVALID_REQUEST, json!(2))
         );
         assert_eq!(code(b"[1]").unwrap_err(), (PARSE_ERROR, Value::Null));
         assert_eq!(
