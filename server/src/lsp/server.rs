@@ -1,4 +1,5 @@
 //! The `LanguageServer` implementation: every method is a one-line delegation to a handler.
+//! Document symbols and code lenses are served by `direct.rs` instead.
 
 use std::sync::Arc;
 
@@ -7,9 +8,7 @@ use tower_lsp_server::LanguageServer;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::handlers::{
-    code_actions, completion, diagnostics, hover, lenses, lifecycle, run, symbols,
-};
+use super::handlers::{code_actions, completion, diagnostics, hover, lenses, lifecycle, run};
 use super::session::Session;
 
 pub struct Server {
@@ -66,22 +65,11 @@ impl LanguageServer for Server {
         code_actions::code_action(&self.session, params).await
     }
 
-    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        lenses::code_lens(&self.session, params).await
-    }
-
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         lenses::inlay_hint(&self.session, params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         run::execute_command(&self.session, params).await
-    }
-
-    async fn document_symbol(
-        &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        symbols::document_symbol(&self.session, params).await
     }
 }

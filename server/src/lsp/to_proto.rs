@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode};
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command,
-    CompletionItem, CompletionItemKind, CompletionList, CompletionResponse, CompletionTextEdit,
-    DiagnosticSeverity, DocumentDiagnosticReport, DocumentDiagnosticReportResult, DocumentSymbol,
+    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, Command, CompletionItem,
+    CompletionItemKind, CompletionList, CompletionResponse, CompletionTextEdit, DiagnosticSeverity,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, DocumentSymbol,
     DocumentSymbolResponse, Documentation, FullDocumentDiagnosticReport, Hover, HoverContents,
     InlayHint, InlayHintLabel, MarkupContent, MarkupKind, MessageActionItem, NumberOrString,
     Position, ProgressToken, Range, RelatedFullDocumentDiagnosticReport,
@@ -16,7 +16,7 @@ use tower_lsp_server::ls_types::{
     UnchangedDocumentDiagnosticReport, Uri, WorkspaceEdit,
 };
 
-use super::ext::{self, LensArgs, RunResultParams};
+use super::ext::{self, LensArgs, RunCommand, RunLens, RunResultParams};
 use super::session::Snapshot;
 use crate::analysis::actions::{Action, ActionKind};
 use crate::analysis::completion::{Candidate, CandidateKind};
@@ -182,12 +182,15 @@ fn run_command(title: String, args: &LensArgs) -> Command {
 }
 
 /// A Run lens at the entry's opening brace.
-pub fn code_lens(snapshot: &Snapshot, offset: usize, args: &LensArgs) -> CodeLens {
+pub fn code_lens(snapshot: &Snapshot, offset: usize, args: LensArgs) -> RunLens {
     let start = position(snapshot, offset);
-    CodeLens {
+    RunLens {
         range: Range { start, end: start },
-        command: Some(run_command(args.kind.lens_title().to_owned(), args)),
-        data: None,
+        command: RunCommand {
+            title: args.kind.lens_title().to_owned(),
+            command: ext::RUN_COMMAND,
+            arguments: [args],
+        },
     }
 }
 
