@@ -188,9 +188,11 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
         .expect("ContainerName offered");
     assert_eq!(
         container["textEdit"]["range"],
-        json!({"start": {"line": 0, "character": 41}, "end": {"line": 0, "character": 46}})
+        json!({"start": {"line": 0, "character": 42}, "end": {"line": 0, "character": 46}}),
+        "the word after the unclosed string's quote, up to the cursor"
     );
-    assert_eq!(container["textEdit"]["newText"], "\"ContainerName\": ");
+    assert_eq!(container["textEdit"]["newText"], "ContainerName\": ");
+    assert_eq!(container["filterText"], "ContainerName");
     assert!(
         container["documentation"]["value"]
             .as_str()
@@ -236,9 +238,10 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
         .iter()
         .find(|i| i["label"] == "cn-hangzhou")
         .expect("region offered");
-    assert_eq!(hangzhou["textEdit"]["newText"], "\"cn-hangzhou\"");
-    assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 13);
-    assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 18);
+    assert_eq!(hangzhou["textEdit"]["newText"], "cn-hangzhou");
+    assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 14);
+    assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 17);
+    assert_eq!(hangzhou["filterText"], "cn-hangzhou");
 }
 
 #[test]

@@ -301,33 +301,39 @@ pub fn codes(diagnostics: &Value) -> Vec<String> {
     })
 }
 
+/// The byte offset of an LSP position (UTF-16 code units; `\n`, `\r\n` and `\r` end lines)
+/// in `text`, clamped to its line: an independent reading of positions, not the server's.
+pub fn byte_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().expect("line") as usize;
+    let character = position["character"].as_u64().expect("character") as usize;
+    let mut start = 0;
+    for _ in 0..line {
+        let rest = &text[start..];
+        start += match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+    }
+    let mut units = 0;
+    for (index, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' || c == '\r' {
+            return start + index;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
 /// Applies LSP text edits (UTF-16 positions) to `text`, last edit first.
 pub fn apply_edits(text: &str, edits: &[Value]) -> String {
-    let offset = |position: &Value| -> usize {
-        let line = position["line"].as_u64().expect("line") as usize;
-        let character = position["character"].as_u64().expect("character") as usize;
-        let mut start = 0;
-        for _ in 0..line {
-            start += text[start..]
-                .find('\n')
-                .map_or(text.len() - start, |i| i + 1);
-        }
-        let mut units = 0;
-        for (index, c) in text[start..].char_indices() {
-            if units >= character || c == '\n' || c == '\r' {
-                return start + index;
-            }
-            units += c.len_utf16();
-        }
-        text.len()
-    };
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|edit| {
             let range = &edit["range"];
             (
-                offset(&range["start"]),
-                offset(&range["end"]),
+                byte_offset(text, &range["start"]),
+                byte_offset(text, &range["end"]),
                 edit["newText"].as_str().expect("newText").to_owned(),
             )
         })
