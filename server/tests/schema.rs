@@ -25,6 +25,8 @@
 //! `invalid-escape` hold a lone surrogate that a JSON reader refuses (serde_json) or replaces:
 //! all are skipped.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -35,6 +37,7 @@ use eci_exec_lsp::analysis::span::Span;
 use eci_exec_lsp::analysis::tree::{Node, NodeKind};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
+use support::split_comments;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -46,48 +49,9 @@ fn schema() -> Value {
     serde_json::from_str(&text).expect("schema is JSON")
 }
 
-/// `text` with `//` and `/* */` comments replaced by spaces (strings left alone).
+/// `text` with its comments replaced by spaces.
 fn strip_comments(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            out.push(b);
-            if b == b'\\' && i + 1 < bytes.len() {
-                out.push(bytes[i + 1]);
-                i += 1;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            i += 1;
-        } else if b == b'"' {
-            in_string = true;
-            out.push(b);
-            i += 1;
-        } else if bytes[i..].starts_with(b"//") {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                out.push(b' ');
-                i += 1;
-            }
-        } else if bytes[i..].starts_with(b"/*") {
-            let end = text[i + 2..]
-                .find("*/")
-                .map_or(bytes.len(), |at| i + 2 + at + 2);
-            out.extend(
-                bytes[i..end]
-                    .iter()
-                    .map(|&c| if c == b'\n' { b'\n' } else { b' ' }),
-            );
-            i = end;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("comments removed on byte boundaries")
+    split_comments(text).0
 }
 
 fn escape(segment: &str) -> String {

@@ -4,10 +4,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Error;
-use tower_lsp_server::ls_types::{CodeActionKind, Position, Range, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{
+    CodeActionKind, FormattingOptions, Position, Range, TextDocumentContentChangeEvent,
+};
 
 use super::documents::TextChange;
 use super::session::Snapshot;
+use crate::analysis::format::FormatOptions;
 use crate::analysis::span::Span;
 use crate::position::{self, LineCol};
 
@@ -62,4 +65,15 @@ pub fn command_argument<T: DeserializeOwned>(
         .ok_or_else(|| Error::invalid_params(format!("expected {expected}")))?;
     serde_json::from_value(argument)
         .map_err(|error| Error::invalid_params(format!("expected {expected}: {error}")))
+}
+
+/// The layout a formatting request asks for (`trimFinalNewlines` and `trimTrailingWhitespace`
+/// need nothing: the formatter always ends with at most one line break and never leaves
+/// spaces at the end of a line outside comments).
+pub fn format_options(options: &FormattingOptions) -> FormatOptions {
+    FormatOptions {
+        tab_size: options.tab_size,
+        insert_spaces: options.insert_spaces,
+        insert_final_newline: options.insert_final_newline.unwrap_or(false),
+    }
 }

@@ -8,7 +8,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::handlers::{
-    code_actions, completion, diagnostics, hover, lenses, lifecycle, run, symbols,
+    code_actions, completion, diagnostics, formatting, hover, lenses, lifecycle, run, symbols,
 };
 use super::session::Session;
 
@@ -83,5 +83,16 @@ impl LanguageServer for Server {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         symbols::document_symbol(&self.session, params).await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        formatting::formatting(&self.session, params).await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        formatting::range_formatting(&self.session, params).await
     }
 }

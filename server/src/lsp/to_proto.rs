@@ -83,8 +83,12 @@ fn text_edit(snapshot: &Snapshot, edit: &Edit) -> TextEdit {
     }
 }
 
+pub fn text_edits(snapshot: &Snapshot, edits: &[Edit]) -> Vec<TextEdit> {
+    edits.iter().map(|edit| text_edit(snapshot, edit)).collect()
+}
+
 fn workspace_edit(snapshot: &Snapshot, edits: &[Edit]) -> WorkspaceEdit {
-    let edits = edits.iter().map(|edit| text_edit(snapshot, edit)).collect();
+    let edits = text_edits(snapshot, edits);
     WorkspaceEdit {
         changes: Some(HashMap::from([(snapshot.uri.clone(), edits)])),
         ..WorkspaceEdit::default()

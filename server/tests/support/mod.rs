@@ -395,3 +395,50 @@ pub fn difference(expected: &str, actual: &str) -> Option<String> {
             .to_string()
     })
 }
+
+/// `text` with its `//` and `/* */` comments replaced by spaces (line breaks kept, strings left
+/// alone), and the comments' texts in order: an independent reading of JSONC for the tests.
+pub fn split_comments(text: &str) -> (String, Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut comments = Vec::new();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            out.push(b);
+            if b == b'\\' && i + 1 < bytes.len() {
+                out.push(bytes[i + 1]);
+                i += 1;
+            } else if b == b'"' || b == b'\n' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        let end = if bytes[i..].starts_with(b"//") {
+            text[i..]
+                .find(['\n', '\r'])
+                .map_or(bytes.len(), |at| i + at)
+        } else if bytes[i..].starts_with(b"/*") {
+            text[i + 2..]
+                .find("*/")
+                .map_or(bytes.len(), |at| i + 2 + at + 2)
+        } else {
+            in_string = b == b'"';
+            out.push(b);
+            i += 1;
+            continue;
+        };
+        comments.push(text[i..end].to_owned());
+        out.extend(
+            bytes[i..end]
+                .iter()
+                .map(|&c| if c == b'\n' || c == b'\r' { c } else { b' ' }),
+        );
+        i = end;
+    }
+    let stripped = String::from_utf8(out).expect("comments removed on byte boundaries");
+    (stripped, comments)
+}

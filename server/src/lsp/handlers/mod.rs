@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
+pub mod formatting;
 pub mod hover;
 pub mod lenses;
 pub mod lifecycle;
