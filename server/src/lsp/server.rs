@@ -8,7 +8,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::handlers::{
-    code_actions, completion, diagnostics, formatting, hover, lenses, lifecycle, run, symbols,
+    code_actions, completion, diagnostics, folding, formatting, hover, lenses, lifecycle, links,
+    run, selection, symbols,
 };
 use super::session::Session;
 
@@ -94,5 +95,20 @@ impl LanguageServer for Server {
         params: DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
         formatting::range_formatting(&self.session, params).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        folding::folding_range(&self.session, params).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        selection::selection_range(&self.session, params).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        links::document_link(&self.session, params).await
     }
 }
