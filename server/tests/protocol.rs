@@ -415,3 +415,38 @@ fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
     drop(stdin);
     assert!(child.wait().expect("exit").success());
 }
+
+#[test]
+fn a_request_that_cannot_do_what_it_was_asked_answers_request_failed_with_a_message() {
+    let (mut client, _) = LspClient::initialized(push_client(), json!({"online": false}));
+    client.open(URI, CLEAN);
+    let cases = [
+        // Not open: nothing to run.
+        json!([{"uri": "file:///nowhere.eci.json", "index": 0}]),
+        // No argument, and an argument of another shape.
+        json!([]),
+        json!([{"uri": URI}]),
+    ];
+    for arguments in cases {
+        let id = client.start_request(
+            "workspace/executeCommand",
+            json!({"command": "eciExec.run", "arguments": arguments}),
+        );
+        let response = client.response(id);
+        assert_eq!(response["error"]["code"], -32803, "{arguments}: {response}");
+        let message = response["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.len() > 10,
+            "{arguments}: a message to act on: {response}"
+        );
+    }
+    let id = client.start_request(
+        "workspace/executeCommand",
+        json!({"command": "eciExec.run", "arguments": [{"uri": URI}]}),
+    );
+    let message = client.response(id)["error"]["message"].clone();
+    assert!(
+        message.as_str().is_some_and(|m| m.contains("{uri, index}")),
+        "{message}"
+    );
+}
