@@ -67,7 +67,7 @@ pub fn read_jsonc(text: &str) -> Option<Value> {
     let mut escaped = false;
     for (index, c) in stripped.char_indices() {
         if in_string {
-            in_string = !(c == '"' && !escaped);
+            in_string = c != '"' || escaped;
             escaped = c == '\\' && !escaped;
         } else if c == '"' {
             in_string = true;
