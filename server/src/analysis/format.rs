@@ -100,8 +100,12 @@ struct Printer<'a> {
 impl<'a> Printer<'a> {
     fn new(text: &'a str, comments: &'a [Span], options: &FormatOptions) -> Printer<'a> {
         let tab_width = options.tab_size.clamp(1, 16) as usize;
-        let first_break = text.find(['\n', '\r']);
-        let crlf = first_break.is_some_and(|at| text[at..].starts_with("\r\n"));
+        // Line breaks as the text's first one (LSP counts `\r\n`, `\n` and `\r`).
+        let newline = match text.find(['\n', '\r']).map(|at| &text[at..]) {
+            Some(rest) if rest.starts_with("\r\n") => "\r\n",
+            Some(rest) if rest.starts_with('\r') => "\r",
+            _ => "\n",
+        };
         Printer {
             text,
             comments,
@@ -112,7 +116,7 @@ impl<'a> Printer<'a> {
                 "\t".to_owned()
             },
             tab_width,
-            newline: if crlf { "\r\n" } else { "\n" },
+            newline,
             final_newline: options.insert_final_newline || text.ends_with(['\n', '\r']),
             level: 0,
             // A byte order mark stays where it is.
@@ -470,6 +474,7 @@ mod tests {
             formatted_with(text, &tabs),
             "\u{feff}{\r\n\t\"a\": {\r\n\t\t\"b\": 1\r\n\t}\r\n}\r\n"
         );
+        assert_eq!(formatted("{\"a\":\r1}\r"), "{\r  \"a\": 1\r}\r");
         let four = FormatOptions {
             tab_size: 4,
             insert_final_newline: true,
