@@ -442,6 +442,29 @@ async fn api_errors_show_as_code_and_message_and_tty_entries_open_the_terminal()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_without_a_request_id_shows_as_invalid_response_never_as_empty_output() {
+    let (fake, mut client) = start(json!({"confirmRun": false}), editor()).await;
+    client.open(URI, RUN_FILE);
+    for body in ["{}", "[1,2]"] {
+        fake.add_fault(Fault::body(200, body).action("ExecContainerCommand"));
+        let run = client.start_request("workspace/executeCommand", run_params(0));
+        let response = client.response(run);
+        let message = response["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("✗ InvalidResponse: "),
+            "{body}: {response}"
+        );
+        assert!(message.contains("may have run"), "{message}");
+        let notified = client.wait_for(|m| m["method"] == "eciExec/runResult");
+        assert!(
+            notified["params"].get("syncResponse").is_none(),
+            "{notified}"
+        );
+        fake.reset();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_run_action_is_offered_anywhere_inside_an_entry_and_runs_that_entry() {
     let (fake, mut client) = start(json!({"confirmRun": false}), editor()).await;
     client.open(URI, RUN_FILE);

@@ -3,17 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{LspClient, apply_edits, codes, push_client};
-
-const URI: &str = "file:///work/a.eci.json";
-
-const CLEAN: &str = r#"{
-  "RegionId": "cn-hangzhou",
-  "ContainerGroupId": "eci-abc",
-  "ContainerName": "nginx",
-  "Command": ["/bin/sh", "-c", "ls"],
-  "Sync": true
-}"#;
+use support::{CLEAN, LspClient, URI, apply_edits, codes, push_client};
 
 #[test]
 fn initialize_advertises_incremental_utf16_and_shuts_down_cleanly() {
@@ -409,8 +399,10 @@ fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
         response["result"]["serverInfo"]["name"], "eci-exec-lsp",
         "{response}"
     );
+    let shutdown_and_exit = frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)
+        + &frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
     stdin
-        .write_all(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes())
+        .write_all(shutdown_and_exit.as_bytes())
         .expect("write");
     drop(stdin);
     assert!(child.wait().expect("exit").success());

@@ -22,6 +22,7 @@ pub mod resolve;
 mod rules;
 pub mod run_result;
 pub mod selection;
+pub mod selector;
 pub mod shell;
 mod shift;
 pub mod span;

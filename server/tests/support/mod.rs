@@ -13,9 +13,22 @@ use serde_json::{Value, json};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// A document the protocol tests open.
+pub const URI: &str = "file:///work/a.eci.json";
+
+/// An exec config without a problem; `"Sync"` is the key on line 5.
+pub const CLEAN: &str = r#"{
+  "RegionId": "cn-hangzhou",
+  "ContainerGroupId": "eci-abc",
+  "ContainerName": "nginx",
+  "Command": ["/bin/sh", "-c", "ls"],
+  "Sync": true
+}"#;
+
 pub struct LspClient {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once the test has closed it.
+    stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     /// Messages read while waiting for something else.
     pending: VecDeque<Value>,
@@ -89,7 +102,7 @@ impl LspClient {
         std::thread::spawn(move || read_messages(stdout, sender));
         LspClient {
             child,
-            stdin,
+            stdin: Some(stdin),
             incoming,
             pending: VecDeque::new(),
             next_id: 1,
@@ -129,10 +142,31 @@ impl LspClient {
 
     pub fn send(&mut self, message: &Value) {
         let body = serde_json::to_vec(message).expect("serialize");
-        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        frame.extend(body);
-        self.stdin.write_all(&frame).expect("write to server");
-        self.stdin.flush().expect("flush");
+        self.write_raw(&frame(&body));
+    }
+
+    /// Writes bytes as they are: frames of the test's own making, well-formed or not.
+    pub fn write_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).expect("write to server");
+        stdin.flush().expect("flush");
+    }
+
+    /// Closes the server's stdin (end of input).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the server to exit on its own and returns its exit status code.
+    pub fn exit_code(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -269,14 +303,7 @@ impl LspClient {
     pub fn shutdown(mut self) -> Option<i32> {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.code();
-            }
-            assert!(Instant::now() < deadline, "server did not exit");
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        self.exit_code()
     }
 }
 
@@ -285,6 +312,13 @@ impl Drop for LspClient {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `body` in a Content-Length frame.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(body);
+    frame
 }
 
 /// Client capabilities of a plain client: UTF-16, push diagnostics only.
