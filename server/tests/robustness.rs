@@ -352,26 +352,6 @@ fn the_server_survives_mutated_documents_and_incremental_changes() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
-/// A multi-entry file of `entries` entries, every 1000th with an unknown field `Tty`.
-fn big_file(entries: usize) -> String {
-    let mut text = String::from(
-        "{\n  \"RegionId\": \"cn-hangzhou\",\n  \"ContainerGroupId\": \"eci-2zebxkiifulhl0001\",\n  \"Execs\": [\n",
-    );
-    for index in 0..entries {
-        let extra = if index % 1000 == 999 {
-            ", \"Tty\": true"
-        } else {
-            ""
-        };
-        text.push_str(&format!(
-            "    {{ \"Label\": \"entry {index} 你好\", \"ContainerName\": \"app-{index}\", \"Command\": [\"/bin/sh\", \"-c\", \"echo {index} && ls -la /var/log/app\"], \"Sync\": true{extra} }}{}\n",
-            if index + 1 == entries { "" } else { "," }
-        ));
-    }
-    text.push_str("  ]\n}\n");
-    text
-}
-
 #[test]
 fn a_five_megabyte_file_is_analysed_and_served() {
     let text = big_file(34_000);

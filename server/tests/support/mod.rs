@@ -158,6 +158,11 @@ impl LspClient {
     }
 
     /// Waits for the server to exit on its own and returns its exit status code.
+    /// The server's process id (to read its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn exit_code(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
@@ -475,4 +480,24 @@ pub fn split_comments(text: &str) -> (String, Vec<String>) {
     }
     let stripped = String::from_utf8(out).expect("comments removed on byte boundaries");
     (stripped, comments)
+}
+
+/// A multi-entry file of `entries` entries, every 1000th with an unknown field `Tty`.
+pub fn big_file(entries: usize) -> String {
+    let mut text = String::from(
+        "{\n  \"RegionId\": \"cn-hangzhou\",\n  \"ContainerGroupId\": \"eci-2zebxkiifulhl0001\",\n  \"Execs\": [\n",
+    );
+    for index in 0..entries {
+        let extra = if index % 1000 == 999 {
+            ", \"Tty\": true"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "    {{ \"Label\": \"entry {index} 你好\", \"ContainerName\": \"app-{index}\", \"Command\": [\"/bin/sh\", \"-c\", \"echo {index} && ls -la /var/log/app\"], \"Sync\": true{extra} }}{}\n",
+            if index + 1 == entries { "" } else { "," }
+        ));
+    }
+    text.push_str("  ]\n}\n");
+    text
 }
