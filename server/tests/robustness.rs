@@ -14,7 +14,7 @@ use eci_exec_lsp::analysis::{folding, links, selection};
 use eci_exec_lsp::position::{Encoding, LineCol, offset_of, position_of};
 use ropey::Rope;
 use serde_json::{Value, json};
-use support::{LspClient, codes, fixture_files, push_client};
+use support::{LspClient, big_file, codes, fixture_files, push_client};
 
 /// xorshift64*: a small deterministic PRNG, so every run mutates the same way.
 struct Rng(u64);
