@@ -22,7 +22,7 @@ impl Random {
     }
 }
 
-const PIECES: [&str; 16] = [
+const PIECES: [&str; 18] = [
     "",
     "a",
     "\"",
@@ -39,6 +39,9 @@ const PIECES: [&str; 16] = [
     "\\",
     "true",
     "\"TTY\": true, ",
+    // hidden-characters and invalid-escape
+    "\u{202e}",
+    "\\ud83d",
 ];
 
 fn assert_same(incremental: &Analysis, full: &Analysis, context: &str) {

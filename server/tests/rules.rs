@@ -3,24 +3,17 @@
 //! (0-based, UTF-16). `BLESS=1 cargo test --test rules` rewrites the files from the output,
 //! for review before committing.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 
 use eci_exec_lsp::analysis::analyze;
 use eci_exec_lsp::position::{Encoding, position_of};
 use ropey::Rope;
+use support::{check_expected, fixture_files};
 
 fn fixtures() -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/rules");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .expect("fixture folder")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "json" || ext == "jsonc")
-        })
-        .collect();
-    files.sort();
-    files
+    fixture_files("tests/fixtures/rules")
 }
 
 /// The diagnostics of `text` in the expected-file format.
@@ -50,24 +43,13 @@ fn render(text: &str) -> String {
 
 #[test]
 fn every_fixture_has_exactly_its_expected_diagnostics() {
-    let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     let files = fixtures();
     assert!(files.len() >= 20, "fixtures missing: {}", files.len());
     for file in files {
         let text = std::fs::read_to_string(&file).expect("fixture text");
-        let actual = render(&text);
-        let expected_path = PathBuf::from(format!("{}.expected", file.display()));
-        if bless {
-            std::fs::write(&expected_path, &actual).expect("write expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                file.display()
-            ));
+        if let Some(diff) = check_expected(&file, &render(&text)) {
+            failures.push(format!("{}:\n{diff}", file.display()));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -3,7 +3,7 @@
 
 use super::Analysis;
 use super::command::json_string;
-use super::diagnostic::{Diagnostic, Edit, Fix};
+use super::diagnostic::{Code, Diagnostic, Edit, Fix};
 use super::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,14 @@ pub struct Action<'a> {
 
 fn overlaps(left: Span, right: Span) -> bool {
     left.start <= right.end && right.start <= left.end
+}
+
+/// Whether an `invalid-escape` lies in `span`: its text decodes to U+FFFD, so a rewrite from
+/// the decoded items would change the command (and hide the error).
+fn holds_lone_surrogate(analysis: &Analysis, span: Span) -> bool {
+    analysis.diagnostics.iter().any(|diagnostic| {
+        diagnostic.code == Code::InvalidEscape && span.contains(diagnostic.span.start)
+    })
 }
 
 /// The actions available for `range`.
@@ -47,6 +55,7 @@ pub fn actions(analysis: &Analysis, range: Span) -> Vec<Action<'_>> {
         .find(|command| overlaps(command.span, range) && !command.span.is_empty());
     if let Some(command) = command
         && let Some(items) = command.strings()
+        && !holds_lone_surrogate(analysis, command.span)
     {
         let (title, text) = if command.string_form {
             let quoted: Vec<String> = items.iter().map(|item| json_string(item)).collect();

@@ -2,7 +2,7 @@
 //! positions are mapped through the literal's escapes back to the exact characters of the file.
 
 use super::diagnostic::{Code, Diagnostic, Edit, Fix};
-use super::parser;
+use super::parser::{self, SyntaxErrorKind};
 use super::span::Span;
 use super::tree::{Node, NodeKind, Text};
 
@@ -88,7 +88,21 @@ fn string_items(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<CommandItem>> {
     let literal = DecodedLiteral::new(text, span);
-    let parsed = parser::parse(&literal.decoded, true);
+    let mut parsed = parser::parse(&literal.decoded, true);
+    // A lone surrogate escape in the inner JSON is still JSON: reported where it is written,
+    // and the items are read.
+    parsed.errors.retain(|error| {
+        if error.kind != SyntaxErrorKind::InvalidEscape {
+            return true;
+        }
+        let span = literal.source_range(error.span);
+        diagnostics.push(Diagnostic::new(
+            Code::InvalidEscape,
+            span,
+            error.message.clone(),
+        ));
+        false
+    });
     let failure = match (&parsed.root, parsed.errors.first()) {
         (_, Some(error)) => Some((error.span.start, error.message.clone())),
         (Some(root), None) if !matches!(root.kind, NodeKind::Array(_)) => Some((
@@ -111,7 +125,11 @@ fn string_items(
             literal.source_span(offset),
             message,
         );
-        if !content.trim().is_empty() && !content.trim_start().starts_with('[') {
+        // Not from a lone surrogate's U+FFFD: the fix would write that instead of the escape.
+        if !content.trim().is_empty()
+            && !content.trim_start().starts_with('[')
+            && !literal.lone_surrogate
+        {
             diagnostic = diagnostic.with_fix(wrap_in_shell_fix(span, content));
         }
         diagnostics.push(diagnostic);
@@ -161,6 +179,8 @@ struct DecodedLiteral {
     sources: Vec<Span>,
     /// Where the text ends: the closing quote, or the end of an unterminated literal.
     end: Span,
+    /// Whether an escape was half of a surrogate pair (decoded as U+FFFD).
+    lone_surrogate: bool,
 }
 
 impl DecodedLiteral {
@@ -176,8 +196,13 @@ impl DecodedLiteral {
         let mut decoded = String::new();
         let mut sources = Vec::new();
         let mut position = span.start + 1;
+        let mut lone_surrogate = false;
         while position < body_end {
             let (character, width) = decode_one(&text[position..body_end]);
+            // Six source bytes are a `\uXXXX` escape alone (a pair takes twelve).
+            lone_surrogate |= width == 6
+                && hex4(&text[position + 2..position + 6])
+                    .is_some_and(|code| (0xD800..0xE000).contains(&code));
             if let Some(character) = character {
                 decoded.push(character);
                 sources.extend(std::iter::repeat_n(
@@ -191,6 +216,7 @@ impl DecodedLiteral {
             decoded,
             sources,
             end,
+            lone_surrogate,
         }
     }
 

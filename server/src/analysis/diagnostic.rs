@@ -31,6 +31,8 @@ pub enum Code {
     CommandEmpty,
     CommandTooMany,
     CommandTooLong,
+    InvalidEscape,
+    HiddenCharacters,
     SyncWithTty,
     SyncWithShell,
     ShellWithoutTty,
@@ -43,7 +45,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 21] = [
         Code::Syntax,
         Code::TrailingComma,
         Code::DuplicateKey,
@@ -54,6 +56,8 @@ impl Code {
         Code::CommandEmpty,
         Code::CommandTooMany,
         Code::CommandTooLong,
+        Code::InvalidEscape,
+        Code::HiddenCharacters,
         Code::SyncWithTty,
         Code::SyncWithShell,
         Code::ShellWithoutTty,
@@ -78,6 +82,8 @@ impl Code {
             Code::CommandEmpty => "command-empty",
             Code::CommandTooMany => "command-too-many",
             Code::CommandTooLong => "command-too-long",
+            Code::InvalidEscape => "invalid-escape",
+            Code::HiddenCharacters => "hidden-characters",
             Code::SyncWithTty => "sync-with-tty",
             Code::SyncWithShell => "sync-with-shell",
             Code::ShellWithoutTty => "shell-without-tty",
@@ -100,6 +106,7 @@ impl Code {
             | Code::CommandEmpty
             | Code::CommandTooMany
             | Code::CommandTooLong
+            | Code::InvalidEscape
             | Code::SyncWithTty
             | Code::SyncWithShell => Severity::Error,
             _ => Severity::Warning,

@@ -1,4 +1,5 @@
-//! Tokens of JSON with comments, with byte spans; string literals are decoded as they are read.
+//! Tokens of JSON with comments, with byte spans; string literals are decoded as they are read,
+//! comments kept as spans.
 
 use super::span::Span;
 
@@ -31,8 +32,18 @@ pub struct Token {
 /// A problem found while reading the text; the parser decides how it is reported.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LexError {
+    pub kind: LexErrorKind,
     pub span: Span,
     pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LexErrorKind {
+    /// The text is not JSON(C) here.
+    Malformed,
+    /// A `\uD800`-`\uDFFF` escape without its other half: valid JSON syntax, but it decodes
+    /// to U+FFFD, not to what the file says.
+    LoneSurrogate,
 }
 
 pub struct Lexer<'a> {
@@ -44,6 +55,8 @@ pub struct Lexer<'a> {
     /// The decoded value of the last `String` token.
     pub string_value: String,
     pub errors: Vec<LexError>,
+    /// Every comment read, in order (`//` ones end before the line break).
+    pub comments: Vec<Span>,
 }
 
 impl<'a> Lexer<'a> {
@@ -57,6 +70,7 @@ impl<'a> Lexer<'a> {
             strict,
             string_value: String::new(),
             errors: Vec::new(),
+            comments: Vec::new(),
         }
     }
 
@@ -65,9 +79,20 @@ impl<'a> Lexer<'a> {
     }
 
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
+        self.error_of_kind(LexErrorKind::Malformed, start, end, message);
+    }
+
+    fn error_of_kind(
+        &mut self,
+        kind: LexErrorKind,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+    ) {
         // A binary file could hold millions of bad characters; a thousand errors say enough.
         if self.errors.len() < 1000 {
             self.errors.push(LexError {
+                kind,
                 span: Span::new(start, end),
                 message: message.into(),
             });
@@ -145,6 +170,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn reject_comment(&mut self, start: usize) {
+        self.comments.push(Span::new(start, self.pos));
         if self.strict {
             self.error(start, self.pos, "comments are not allowed here");
         }
@@ -242,14 +268,20 @@ impl<'a> Lexer<'a> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => match self.unicode_escape() {
-                Some(decoded) => decoded,
-                None => {
+                Ok(decoded) => decoded,
+                Err(UnicodeEscapeError::NotHex) => {
                     self.error(
                         start,
                         self.pos,
                         "invalid unicode escape: expected `\\u` and four hex digits",
                     );
                     return;
+                }
+                Err(UnicodeEscapeError::LoneSurrogate(code)) => {
+                    let escape = &self.text[start..self.pos];
+                    let message = lone_surrogate_message(escape, code);
+                    self.error_of_kind(LexErrorKind::LoneSurrogate, start, self.pos, message);
+                    char::REPLACEMENT_CHARACTER
                 }
             },
             _ => {
@@ -271,21 +303,24 @@ impl<'a> Lexer<'a> {
     }
 
     /// Reads the four hex digits after `\u` (and a low surrogate's escape after a high one).
-    fn unicode_escape(&mut self) -> Option<char> {
-        let high = self.hex4()?;
-        if !(0xD800..0xDC00).contains(&high) {
-            return Some(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER));
+    fn unicode_escape(&mut self) -> Result<char, UnicodeEscapeError> {
+        let high = self.hex4().ok_or(UnicodeEscapeError::NotHex)?;
+        if !(0xD800..0xE000).contains(&high) {
+            return char::from_u32(high).ok_or(UnicodeEscapeError::NotHex);
         }
-        if self.bytes.get(self.pos) == Some(&b'\\') && self.bytes.get(self.pos + 1) == Some(&b'u') {
+        if high < 0xDC00
+            && self.bytes.get(self.pos) == Some(&b'\\')
+            && self.bytes.get(self.pos + 1) == Some(&b'u')
+        {
             let save = self.pos;
             self.pos += 2;
             if let Some(low) = self.hex4().filter(|low| (0xDC00..0xE000).contains(low)) {
                 let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                return Some(char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER));
+                return char::from_u32(combined).ok_or(UnicodeEscapeError::NotHex);
             }
             self.pos = save;
         }
-        Some(char::REPLACEMENT_CHARACTER)
+        Err(UnicodeEscapeError::LoneSurrogate(high))
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -297,6 +332,32 @@ impl<'a> Lexer<'a> {
         self.pos += 4;
         Some(value)
     }
+}
+
+/// The comments of `text`, in order: what formatting keeps and folding folds.
+pub fn comments(text: &str) -> Vec<Span> {
+    let mut lexer = Lexer::new(text, false);
+    while lexer.next_token().kind != TokenKind::Eof {}
+    lexer.comments
+}
+
+enum UnicodeEscapeError {
+    /// `\u` not followed by four hex digits.
+    NotHex,
+    /// Half of a surrogate pair (this code unit) without its other half.
+    LoneSurrogate(u32),
+}
+
+/// Why a lone surrogate escape (`escape`, six characters) is refused, and what to write instead.
+fn lone_surrogate_message(escape: &str, code: u32) -> String {
+    let missing = if code < 0xDC00 {
+        "the first half of a UTF-16 surrogate pair, but no second half (`\\udc00`-`\\udfff`) follows it"
+    } else {
+        "the second half of a UTF-16 surrogate pair, but no first half (`\\ud800`-`\\udbff`) comes before it"
+    };
+    format!(
+        "`{escape}` is {missing}: it decodes to U+FFFD (the replacement character), not to what the file says; write the character itself, or both halves of its pair"
+    )
 }
 
 /// JSON's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

@@ -6,10 +6,14 @@ pub mod command;
 pub mod completion;
 pub mod diagnostic;
 pub mod fields;
+pub mod folding;
+pub mod format;
+pub mod hidden;
 pub mod hover;
 pub mod incremental;
 pub mod instances;
 mod lexer;
+pub mod links;
 pub mod model;
 pub mod online;
 pub mod parser;
@@ -17,6 +21,8 @@ pub mod regions;
 pub mod resolve;
 mod rules;
 pub mod run_result;
+pub mod selection;
+pub mod selector;
 pub mod shell;
 mod shift;
 pub mod span;
@@ -64,6 +70,7 @@ impl From<parser::SyntaxError> for Diagnostic {
         let code = match error.kind {
             SyntaxErrorKind::Syntax => Code::Syntax,
             SyntaxErrorKind::TrailingComma => Code::TrailingComma,
+            SyntaxErrorKind::InvalidEscape => Code::InvalidEscape,
         };
         Diagnostic::new(code, error.span, error.message)
     }

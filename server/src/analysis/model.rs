@@ -68,8 +68,9 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectLayout {
     pub open_brace: usize,
-    /// End of the last member (its value, or its key when the value is missing).
-    pub last_member_end: Option<usize>,
+    /// The last member, from its key to the end of its value (of its key when the value is
+    /// missing).
+    pub last_member: Option<Span>,
     /// Indentation of the last member's line, when members are on lines of their own.
     pub member_indent: Option<Span>,
 }
@@ -379,11 +380,12 @@ fn mark_invalid(fields: &mut Fields, name: &str, key: Span) {
 
 fn layout(object: &Node, members: &[Member], text: &str) -> ObjectLayout {
     let last = members.last();
-    let last_member_end = last.map(|member| {
-        member
+    let last_member = last.map(|member| {
+        let end = member
             .value
             .as_ref()
-            .map_or(member.key.span.end, |value| value.span.end)
+            .map_or(member.key.span.end, |value| value.span.end);
+        Span::new(member.key.span.start, end)
     });
     // Only within the object: a minified file must not make this a scan of the whole text.
     let member_indent = last.and_then(|member| {
@@ -397,7 +399,7 @@ fn layout(object: &Node, members: &[Member], text: &str) -> ObjectLayout {
     });
     ObjectLayout {
         open_brace: object.span.start,
-        last_member_end,
+        last_member,
         member_indent,
     }
 }

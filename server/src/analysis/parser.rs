@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::fields;
-use super::lexer::{Lexer, Token, TokenKind};
+use super::lexer::{LexErrorKind, Lexer, Token, TokenKind};
 use super::span::Span;
 use super::tree::{Key, Member, Node, NodeKind};
 
@@ -17,6 +17,8 @@ const MAX_ERRORS: usize = 1000;
 pub enum SyntaxErrorKind {
     Syntax,
     TrailingComma,
+    /// A lone surrogate escape (`\ud83d`): the string decodes to U+FFFD there.
+    InvalidEscape,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +77,10 @@ pub fn parse_at_depth(text: &str, strict: bool, depth: usize) -> Parsed {
     }
     let mut errors = parser.errors;
     errors.extend(parser.lexer.errors.into_iter().map(|error| SyntaxError {
-        kind: SyntaxErrorKind::Syntax,
+        kind: match error.kind {
+            LexErrorKind::Malformed => SyntaxErrorKind::Syntax,
+            LexErrorKind::LoneSurrogate => SyntaxErrorKind::InvalidEscape,
+        },
         span: error.span,
         message: error.message,
     }));

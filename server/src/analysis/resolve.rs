@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::Analysis;
 use super::diagnostic::{Diagnostic, Severity};
+use super::hidden::{CONFIRM_CHARS, display_command, escape_hidden};
 use super::model::{Entry, Model, Shape, Slot};
 use super::symbols::entry_name;
 use super::tree::Text;
@@ -124,15 +125,16 @@ fn resolve(model: &Model, entry: &Entry) -> Option<ResolvedEntry> {
 }
 
 impl ResolvedEntry {
-    /// The question a person answers before the entry runs.
+    /// The question a person answers before the entry runs: what runs, escaped and cut so
+    /// that nothing in it acts unseen (`hidden::display_command`).
     pub fn confirmation(&self) -> String {
         let request = &self.request;
         format!(
             "Run `{}` in container {} of {} ({})?{}",
-            request.command.join(" "),
-            request.container_name,
-            request.container_group_id,
-            request.region_id,
+            display_command(&request.command, CONFIRM_CHARS),
+            escape_hidden(&request.container_name),
+            escape_hidden(&request.container_group_id),
+            escape_hidden(&request.region_id),
             if request.sync {
                 ""
             } else {

@@ -80,16 +80,11 @@ impl Entry {
         if self.layout.open_brace >= pivot {
             self.layout.open_brace = offset(self.layout.open_brace, delta);
         }
-        if let Some(end) = self
-            .layout
-            .last_member_end
-            .as_mut()
-            .filter(|end| **end >= pivot)
+        for span in [&mut self.layout.last_member, &mut self.layout.member_indent]
+            .into_iter()
+            .flatten()
         {
-            *end = offset(*end, delta);
-        }
-        if let Some(indent) = &mut self.layout.member_indent {
-            indent.shift(pivot, delta);
+            span.shift(pivot, delta);
         }
     }
 }

@@ -3,6 +3,7 @@
 mod command_items;
 mod duplicates;
 mod flags;
+mod hidden_characters;
 mod required;
 mod values;
 
@@ -27,6 +28,7 @@ pub fn check_entry(model: &Model, entry: &Entry, text: &str, diagnostics: &mut V
     if let Some(command) = &entry.own.command {
         command_items::check(command, diagnostics);
     }
+    hidden_characters::check(&entry.own, diagnostics);
     required::check(model, entry, text, diagnostics);
     flags::check(model, entry, text, diagnostics);
 }

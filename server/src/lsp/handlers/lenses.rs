@@ -2,14 +2,12 @@
 //! `▶ Stream`), the "Run … in …" code action, and the inlay hint with each run's result.
 
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::{
-    CodeActionOrCommand, CodeLens, CodeLensParams, InlayHint, InlayHintParams,
-};
+use tower_lsp_server::ls_types::{CodeActionOrCommand, CodeLensParams, InlayHint, InlayHintParams};
 
 use crate::analysis::model::{Entry, Model};
 use crate::analysis::run_result;
 use crate::analysis::symbols::{command_line, entry_name};
-use crate::lsp::ext::{EntryKind, LensArgs};
+use crate::lsp::ext::{EntryKind, LensArgs, RunLens};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
 
@@ -28,7 +26,8 @@ fn lens_args(snapshot: &Snapshot, model: &Model, entry: &Entry) -> LensArgs {
     }
 }
 
-pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+/// A lens per entry (served by `direct.rs`: the answer is serialised without a `Value` tree).
+pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<RunLens>>> {
     let Some(snapshot) = session.snapshot(&params.text_document.uri).await else {
         return Ok(Some(Vec::new()));
     };
@@ -42,7 +41,7 @@ pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Opti
             to_proto::code_lens(
                 &snapshot,
                 entry.span.start,
-                &lens_args(&snapshot, model, entry),
+                lens_args(&snapshot, model, entry),
             )
         })
         .collect();
