@@ -1,8 +1,9 @@
-//! Fuzz target: how a run's result shows. The input is the command's output (lossy UTF-8), or
-//! its error, and is also read as the document the hint sits in. The inlay hint never holds a
-//! control character; in the hover, each fenced block holds exactly the text shown (nothing in
-//! the output closes its fence) and the request id stays on its line; the cap cuts on a char
-//! boundary; the hint sits at the end of a line of the text.
+//! Fuzz target: how a run shows. The input is the command's output (lossy UTF-8), or its
+//! error, and is also read as the document the hint sits in and as the command a confirmation
+//! shows. The inlay hint never holds a control character; in the hover, each fenced block
+//! holds exactly the text shown (nothing in the output closes its fence) and the request id
+//! stays on its line; the cap cuts on a char boundary; the hint sits at the end of a line of
+//! the text; the confirmation shows no hidden character, on one line, cut to its length.
 //!
 //! Input: one flags byte (bit 0: an error rather than output, bit 1: stale, bit 2: a request
 //! id made of the first 40 bytes, bits 3 and 4: the output repeated past the 1 MiB cap), then
@@ -10,6 +11,7 @@
 #![no_main]
 
 use eci_exec_lsp::analysis::analyze;
+use eci_exec_lsp::analysis::hidden::{CONFIRM_CHARS, display_command, escape_hidden, is_hidden};
 use eci_exec_lsp::analysis::run_result::{self, MAX_OUTPUT_BYTES, RunRecord};
 use eci_exec_lsp::analysis::span::Span;
 use eci_exec_lsp_fuzz::assert_span;
@@ -102,6 +104,15 @@ fuzz_target!(|data: &[u8]| {
             "the request id leaves its line in {hover:?}"
         );
     }
+
+    // The confirmation of a command whose items are the text's parts between U+001F.
+    let items: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
+    let escaped = escape_hidden(&text);
+    assert!(!escaped.contains(is_hidden) && !escaped.contains('\t'), "escape_hidden leaves {escaped:?}");
+    let shown = display_command(&items, CONFIRM_CHARS);
+    assert!(!shown.contains(is_hidden), "the confirmation shows a hidden character: {shown:?}");
+    let kept = shown.split_once("… (+").map_or(shown.as_str(), |(kept, _)| kept);
+    assert!(kept.chars().count() <= CONFIRM_CHARS, "the confirmation is not cut: {shown:?}");
 
     let analysis = analyze(&text);
     for index in 0..analysis
