@@ -17,7 +17,7 @@ fuzz=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$fuzz/../.." && pwd)
 seconds=${1:-600}
 shift || true
-all_targets=(analyze reanalyze completion_hover actions symbols run_result api_response credentials)
+all_targets=(analyze reanalyze completion_hover actions symbols run_result api_response credentials format ranges)
 targets=("${@:-${all_targets[@]}}")
 
 # seed TARGET NAME [PREFIX_BYTES] < input: writes one seed (PREFIX_BYTES are printf escapes,
@@ -45,13 +45,17 @@ seed_all() {
     local doc name output i=0
     for doc in $documents; do
         name=$(basename "$doc")
-        for target in analyze completion_hover actions symbols; do
+        for target in analyze completion_hover actions symbols ranges; do
             seed "$target" "$name" <"$doc"
         done
         # reanalyze: edit count, then 4 bytes per edit (position u16, chars removed, piece).
         seed reanalyze "$name-type" '\x00\x00\x80\x00\x01' <"$doc"
         seed reanalyze "$name-delete" '\x01\x00\x40\x03\x00\x00\xc0\x01\x09' <"$doc"
         seed reanalyze "$name-fields" '\x03\x00\x60\x00\x1f\x00\x70\x00\x22\x00\x90\x02\x24\x00\xa0\x00\x0c' <"$doc"
+        # format: options byte (2 spaces; 4 spaces and a final newline; tabs).
+        seed format "$name-2" '\x11' <"$doc"
+        seed format "$name-4" '\x33' <"$doc"
+        seed format "$name-tab" '\x03' <"$doc"
         # run_result: flags byte (the document is also where the hint goes).
         seed run_result "$name" '\x00' <"$doc"
     done
@@ -98,6 +102,7 @@ for target in "${targets[@]}"; do
         options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     fi
     log="$fuzz/logs/$target.log"
+    touch "$fuzz/logs/$target.start"
     echo "== $target: ${seconds}s, log in $log" >&2
     status=0
     cargo +nightly fuzz run -s "${SANITIZER:-none}" "$target" "${corpora[@]}" -- "${options[@]}" >"$log" 2>&1 || status=$?
@@ -106,7 +111,7 @@ for target in "${targets[@]}"; do
         runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
     fi
     corpus=$(find "$fuzz/corpus/$target" -type f | wc -l)
-    crashes=$(find "$fuzz/artifacts/$target" -type f 2>/dev/null | wc -l)
-    summary+=("$target: ${runs:-?} executions, corpus $corpus inputs, exit $status, $crashes artifact(s)")
+    crashes=$(find "$fuzz/artifacts/$target" -type f -newer "$fuzz/logs/$target.start" 2>/dev/null | wc -l)
+    summary+=("$target: ${runs:-?} executions, corpus $corpus inputs, exit $status, $crashes new artifact(s)")
 done
 printf '%s\n' "${summary[@]}"
