@@ -50,6 +50,19 @@ pub struct ContainerGroup {
     /// The (non-init) containers.
     #[serde(deserialize_with = "lenient")]
     pub containers: Vec<Container>,
+    /// The instance's tags, in the API's order.
+    #[serde(deserialize_with = "lenient")]
+    pub tags: Vec<Tag>,
+}
+
+/// A tag of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Tag {
+    #[serde(deserialize_with = "lenient")]
+    pub key: String,
+    #[serde(deserialize_with = "lenient")]
+    pub value: String,
 }
 
 /// A container of a container group.

@@ -18,6 +18,7 @@ pub mod regions;
 pub mod resolve;
 mod rules;
 pub mod run_result;
+pub mod selector;
 pub mod shell;
 mod shift;
 pub mod span;

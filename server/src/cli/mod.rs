@@ -1,7 +1,9 @@
-//! Command line: `serve` (default), `check`, `run`, `instances`.
+//! Command line: `serve` (default), `check`, `run`, `exec`, `instances`.
 
 mod check;
 mod check_online;
+mod entry;
+mod exec;
 mod instances;
 mod run;
 
@@ -93,6 +95,10 @@ enum Command {
         #[command(flatten)]
         api: ApiArgs,
     },
+    /// Open a session: a shell or a command's live output, like `kubectl exec -it`.
+    /// From a file: `exec [--label L | --index N] PATH`; from flags: `exec --region R
+    /// (--instance ID | --name PATTERN | --tag KEY=VALUE ...) --container C [--tty] [--no-stdin] -- COMMAND...`
+    Exec(exec::ExecArgs),
     /// List the container groups of a region and their containers.
     Instances {
         /// Region to list (default: the profile's region, else cn-hangzhou).
@@ -141,14 +147,8 @@ pub fn main() -> ExitCode {
             index,
             path,
             api,
-        }) => {
-            let selector = match (&label, index) {
-                (Some(label), _) => run::Selector::Label(label),
-                (None, Some(index)) => run::Selector::Index(index),
-                (None, None) => run::Selector::Only,
-            };
-            run::run(&api, selector, &path)
-        }
+        }) => run::run(&api, entry::Selector::of(label.as_deref(), index), &path),
+        Some(Command::Exec(args)) => exec::exec(args),
         Some(Command::Instances { region, api }) => instances::instances(&api, region.as_deref()),
     }
 }

@@ -223,34 +223,44 @@ impl EciClient {
         region: &str,
         ids: &[String],
     ) -> Result<Vec<ContainerGroup>, ApiError> {
-        let batches: Vec<Option<String>> = if ids.is_empty() {
-            vec![None]
-        } else {
-            ids.chunks(PAGE_LIMIT)
-                .map(|chunk| Some(json_string_array(chunk)))
-                .collect()
-        };
+        if ids.is_empty() {
+            return self.describe_container_groups_where(region, &[]).await;
+        }
         let mut groups = Vec::new();
-        for batch in batches {
-            let mut token = String::new();
-            for _ in 0..MAX_PAGES {
-                let mut params = params(&[("RegionId", region), ("Limit", "20")]);
-                if let Some(ids) = &batch {
-                    params.insert("ContainerGroupIds".to_owned(), ids.clone());
-                }
-                if !token.is_empty() {
-                    params.insert("NextToken".to_owned(), token.clone());
-                }
-                let page: ContainerGroupsPage = self
-                    .call("DescribeContainerGroups", CallKind::Read, &params)
-                    .await?;
-                groups.extend(page.container_groups);
-                // An empty token ends the list; the same token again would loop forever.
-                if page.next_token.is_empty() || page.next_token == token {
-                    break;
-                }
-                token = page.next_token;
+        for chunk in ids.chunks(PAGE_LIMIT) {
+            let filter = [("ContainerGroupIds".to_owned(), json_string_array(chunk))];
+            groups.extend(
+                self.describe_container_groups_where(region, &filter)
+                    .await?,
+            );
+        }
+        Ok(groups)
+    }
+
+    /// Every container group of `region` that the API's `filters` keep (`ContainerGroupName`,
+    /// `Tag.N.Key`, ...), all pages.
+    pub async fn describe_container_groups_where(
+        &self,
+        region: &str,
+        filters: &[(String, String)],
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        let mut groups = Vec::new();
+        let mut token = String::new();
+        for _ in 0..MAX_PAGES {
+            let mut params = params(&[("RegionId", region), ("Limit", "20")]);
+            params.extend(filters.iter().cloned());
+            if !token.is_empty() {
+                params.insert("NextToken".to_owned(), token.clone());
             }
+            let page: ContainerGroupsPage = self
+                .call("DescribeContainerGroups", CallKind::Read, &params)
+                .await?;
+            groups.extend(page.container_groups);
+            // An empty token ends the list; the same token again would loop forever.
+            if page.next_token.is_empty() || page.next_token == token {
+                break;
+            }
+            token = page.next_token;
         }
         Ok(groups)
     }

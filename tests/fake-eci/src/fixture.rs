@@ -29,8 +29,9 @@ pub fn default_groups() -> Vec<Value> {
     parse(DEFAULT_FIXTURE).unwrap_or_default()
 }
 
-/// `count` running groups in `region`, ids `eci-gen000000`, `eci-gen000001`, …, each with
-/// one running container `main`.
+/// `count` running groups in `region`, ids `eci-gen000000`, `eci-gen000001`, …, names
+/// `generated-0`, …, each with one running container `main` and the tags `app=generated`
+/// and `index=N`.
 pub fn generate(count: usize, region: &str) -> Vec<Value> {
     (0..count)
         .map(|n| {
@@ -42,6 +43,7 @@ pub fn generate(count: usize, region: &str) -> Vec<Value> {
                 "ZoneId": format!("{region}-a"),
                 "IntranetIp": format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256),
                 "CreationTime": "2024-06-01T00:00:00Z",
+                "Tags": [{"Key": "app", "Value": "generated"}, {"Key": "index", "Value": n.to_string()}],
                 "Containers": [{
                     "Name": "main", "Image": "busybox:1.36", "Ready": true, "RestartCount": 0,
                     "CurrentState": {"State": "Running"}

@@ -86,7 +86,7 @@ async fn run(session: &Arc<Session>, RunArgs { uri, index }: RunArgs) -> Result<
     }
     let record = record_of(entry_text, &outcome);
     publish_result(session, &uri, &entry, record.clone()).await;
-    let mut response = outcome.map_err(|error| to_proto::request_failed(error_label(&error)))?;
+    let mut response = outcome.map_err(|error| to_proto::request_failed(error.label()))?;
     if !entry.request.sync {
         open_terminal_url(session, response.http_url.as_deref()).await;
     }
@@ -122,7 +122,7 @@ fn record_of(
         Err(error) => RunRecord {
             entry_text,
             output: None,
-            error: Some(error_label(error)),
+            error: Some(error.label()),
             request_id: error.request_id().map(str::to_owned),
         },
     }
@@ -181,13 +181,5 @@ async fn open_terminal_url(session: &Session, url: Option<&str>) {
         .await
     {
         tracing::warn!(%error, "the client did not open the terminal URL");
-    }
-}
-
-/// `✗ Code: Message` for an API refusal, `✗ message` for anything else.
-fn error_label(error: &ApiError) -> String {
-    match error {
-        ApiError::Service(service) => format!("✗ {}: {}", service.code, service.message),
-        other => format!("✗ {}", other.user_message()),
     }
 }
