@@ -8,6 +8,7 @@ pub mod hover;
 pub mod lenses;
 pub mod lifecycle;
 pub mod run;
+pub mod session;
 pub mod symbols;
 
 use std::sync::Arc;

@@ -29,6 +29,7 @@ pub async fn execute_command(
             let args: RunArgs = from_proto::command_argument(params.arguments, "{uri, index}")?;
             run(session, args).await
         }
+        ext::SESSION_ARGS_COMMAND => super::session::session_args(session, params.arguments).await,
         other => Err(Error::invalid_params(format!("unknown command {other}"))),
     }
 }
