@@ -110,7 +110,7 @@ async function offline() {
 async function online() {
   const dir = process.env.E2E_ONLINE_DIR;
   const expect = process.env.E2E_EXPECT_OUTPUT;
-  const ws = workspace('online', [path.join(dir, 'run.eci.json')]);
+  const ws = workspace('online', [path.join(dir, 'run.eci.json'), path.join(dir, 'session.eci.json')]);
   // A hostile workspace setting: endpoint is machine-scoped, so VS Code must ignore it. If it were
   // honoured, the run below would go to a dead port and fail.
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
@@ -118,7 +118,8 @@ async function online() {
   // The endpoint goes through the machine-scoped setting: this also checks that it reaches the server.
   const ctx = await launch({
     runDir: path.join(runDir, 'online'), workspace: ws, vsix,
-    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT },
+    // The DOM renderer: the terminal's text is then in the page, for the session tests.
+    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT, 'terminal.integrated.gpuAcceleration': 'off' },
     unsetEnv: ['ECI_EXEC_ENDPOINT'],
   });
   try {
@@ -153,9 +154,54 @@ async function online() {
       const channel = await ctx.page.locator('.part.panel .monaco-select-box, .part.panel select').first().inputValue().catch(() => '');
       if (channel && !/ECI Exec/.test(channel)) throw new Error(`output panel shows channel ${channel}`);
     });
+    await test(ctx, '▶ Open terminal opens an integrated terminal with a working shell, and shows its exit', async () => {
+      await openFile(ctx.page, 'session.eci.json');
+      await clickLens(ctx.page, '▶ Open terminal');
+      await until(20000, async () => (await terminalText(ctx.page)).includes('$ '), 'the shell prompt in the terminal');
+      await ctx.page.locator('.terminal-wrapper.active .xterm').first().click();
+      await ctx.page.keyboard.type('echo from vscode');
+      await ctx.page.keyboard.press('Enter');
+      await until(10000, async () => /^from vscode\s*$/m.test(await terminalText(ctx.page)),
+        `"from vscode" echoed (terminal: ${JSON.stringify((await terminalText(ctx.page)).slice(-300))})`);
+      await ctx.page.keyboard.type('exit 3');
+      await ctx.page.keyboard.press('Enter');
+      await until(10000, async () => (await terminalText(ctx.page)).includes('[session ended: exit status 3; press Enter to close]'),
+        'the exit status in the terminal');
+      const names = await ctx.page.locator('.part.panel').innerText().catch(() => '');
+      if (!names.includes('shell · nginx')) throw new Error(`no terminal named "shell · nginx" in the panel: ${JSON.stringify(names.slice(0, 300))}`);
+      await ctx.page.keyboard.press('Enter');
+    });
+    await test(ctx, '▶ Stream shows the output as it comes, then its exit', async () => {
+      await openFile(ctx.page, 'session.eci.json');
+      await clickLens(ctx.page, '▶ Stream');
+      let first;
+      await until(20000, async () => {
+        const text = await terminalText(ctx.page);
+        if (!first && /^1\s*$/m.test(text)) first = Date.now();
+        return first && /^5\s*$/m.test(text);
+      }, 'lines 1 to 5 in the terminal');
+      // `seq 5 400` on the fake: 1.6 s from the first line to the last; they came as produced.
+      const ms = Date.now() - first;
+      if (ms < 1000) throw new Error(`line 1 showed only ${ms} ms before line 5`);
+      await until(10000, async () => (await terminalText(ctx.page)).includes('[session ended: exit status 0; press Enter to close]'),
+        'the exit status in the terminal');
+    });
   } finally {
     await ctx.stop();
   }
+}
+
+/** Clicks the code lens titled `title` in the active editor. */
+async function clickLens(page, title) {
+  const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).first();
+  await lens.waitFor({ timeout: 20000 });
+  await lens.click();
+}
+
+/** The text of the active terminal (DOM renderer), rows joined by newlines. */
+async function terminalText(page) {
+  const rows = await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts().catch(() => []);
+  return rows.join('\n').replace(/\u00a0/g, ' ');
 }
 
 (async () => {
