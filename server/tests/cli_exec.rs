@@ -359,3 +359,28 @@ fn terminate(pid: u32) {
         .unwrap();
     assert!(status.success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_output_ends_the_session_quietly_like_sigpipe() {
+    let fake = fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let mut command = exec(&fake, home.path(), &flags(&[], &["seq", "50", "20"]));
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        // Read the first line, then close the pipe, as `exec ... | head -n 1` does.
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert_eq!(first, "1\n");
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(141), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "");
+}

@@ -103,7 +103,10 @@ async fn a_session_entry_is_left_to_exec() {
         text(&output.stderr)
     );
     assert!(text(&output.stdout).is_empty());
-    assert!(fake.requests().is_empty(), "a session entry reached the API");
+    assert!(
+        fake.requests().is_empty(),
+        "a session entry reached the API"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

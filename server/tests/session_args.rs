@@ -47,15 +47,28 @@ fn strings(value: &Value) -> Vec<String> {
 fn args_and_titles_of_entries_as_the_document_is_now() {
     let (mut client, init) = LspClient::initialized(json!({}), json!({}));
     let commands = &init["capabilities"]["executeCommandProvider"]["commands"];
-    assert!(commands.as_array().unwrap().contains(&json!("eciExec.sessionArgs")));
+    assert!(
+        commands
+            .as_array()
+            .unwrap()
+            .contains(&json!("eciExec.sessionArgs"))
+    );
     client.open(URI, FILE);
 
     let shell = session_args(&mut client, 0)["result"].clone();
     assert_eq!(
         strings(&shell["args"]),
         [
-            "exec", "--region", "cn-hangzhou", "--instance", "eci-bp1fakeweb0001", "--container",
-            "nginx", "--tty", "--", "/bin/bash"
+            "exec",
+            "--region",
+            "cn-hangzhou",
+            "--instance",
+            "eci-bp1fakeweb0001",
+            "--container",
+            "nginx",
+            "--tty",
+            "--",
+            "/bin/bash"
         ]
     );
     assert_eq!(shell["title"], "shell · nginx");
@@ -63,7 +76,10 @@ fn args_and_titles_of_entries_as_the_document_is_now() {
     let stream = session_args(&mut client, 1)["result"].clone();
     let args = strings(&stream["args"]);
     assert_eq!(args[7..10], ["--no-stdin", "--", "/bin/sh"]);
-    assert_eq!(stream["title"], "/bin/sh -c tail -f /var/log/nginx/access… · nginx");
+    assert_eq!(
+        stream["title"],
+        "/bin/sh -c tail -f /var/log/nginx/access… · nginx"
+    );
 
     let broken = session_args(&mut client, 2);
     assert_eq!(broken["error"]["code"], -32803, "{broken}");
@@ -78,18 +94,27 @@ fn args_and_titles_of_entries_as_the_document_is_now() {
 
 #[test]
 fn api_options_when_set() {
-    let options = json!({"profile": "prod", "endpoint": "http://127.0.0.1:9", "signatureVersion": "v3"});
+    let options =
+        json!({"profile": "prod", "endpoint": "http://127.0.0.1:9", "signatureVersion": "v3"});
     let (mut client, _) = LspClient::initialized(json!({}), options);
     client.open(URI, FILE);
     let args = strings(&session_args(&mut client, 0)["result"]["args"]);
     assert_eq!(
         args[8..15],
         [
-            "--profile", "prod", "--endpoint", "http://127.0.0.1:9", "--signature-version", "v3",
+            "--profile",
+            "prod",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--signature-version",
+            "v3",
             "--"
         ]
     );
-    assert!(!args.contains(&"--yes".to_owned()), "--yes is the editor's to add");
+    assert!(
+        !args.contains(&"--yes".to_owned()),
+        "--yes is the editor's to add"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,6 +145,10 @@ async fn the_binary_runs_the_args_it_gives() {
     })
     .await
     .unwrap();
-    assert!(output.status.success(), "{}", exec_support::text(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        exec_support::text(&output.stderr)
+    );
     assert_eq!(exec_support::text(&output.stdout), "1\n2\n3\n");
 }

@@ -92,7 +92,13 @@ fn remote_knows_neither_the_protocol_nor_the_analysis() {
 fn sessions_know_neither_the_protocol_nor_the_command_line() {
     assert_no_use(
         "session",
-        &["crate::lsp", "crate::online", "crate::cli", "ls_types", "tower_lsp"],
+        &[
+            "crate::lsp",
+            "crate::online",
+            "crate::cli",
+            "ls_types",
+            "tower_lsp",
+        ],
     );
 }
 

@@ -4,9 +4,9 @@
 //! Reading and writing run side by side, so a large input can never stall the output.
 
 use std::convert::Infallible;
-use std::io::Write;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
@@ -15,54 +15,59 @@ use tokio_tungstenite::tungstenite::Message;
 use super::Ending;
 use super::frame::{self, Incoming};
 use super::socket::Socket;
-use super::terminal::{Endings, Sizes};
+use super::terminal::{Endings, Output, Sizes, Stream};
 
 /// How long the closing handshake may take once the session is over.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
-/// What the bridge reads locally: input chunks (already framed) and size changes, each absent
-/// when the session has none.
+/// The local side: input chunks (already framed) and size changes, each absent when the
+/// session has none; the signals that end it; where its output goes.
 pub struct Local {
     pub input: Option<mpsc::Receiver<Vec<u8>>>,
     pub sizes: Option<Sizes>,
     pub endings: Endings,
+    pub output: Output,
 }
 
 /// Runs the session to its end.
-pub async fn run(
-    socket: Socket,
-    local: Local,
-    output: &mut impl Write,
-    errors: &mut impl Write,
-) -> Ending {
+pub async fn run(socket: Socket, local: Local) -> Ending {
     let (mut sink, mut stream) = socket.split();
     let Local {
         input,
         sizes,
         mut endings,
+        output,
     } = local;
     let ending = tokio::select! {
-        ending = receive(&mut stream, output, errors) => ending,
+        ending = receive(&mut stream, &output) => ending,
         never = send(&mut sink, input, sizes) => match never {},
         signal = endings.next() => Ending::Signal(signal),
     };
     // Answer (or start) the closing handshake, briefly: the session is over either way.
     let _ = tokio::time::timeout(CLOSE_GRACE, sink.close()).await;
-    ending
+    match ending {
+        // Ended locally: what is still queued may never be read (a stuck pipe); leave it.
+        Ending::Signal(_) => ending,
+        // Everything the session sent is written before the process reports how it ended.
+        _ => match output.finish().await {
+            Err(error) => Ending::Output(error),
+            Ok(()) => ending,
+        },
+    }
 }
 
-/// The server's messages, written out as they arrive, until the session ends.
-async fn receive(
-    stream: &mut SplitStream<Socket>,
-    output: &mut impl Write,
-    errors: &mut impl Write,
-) -> Ending {
+/// The server's messages, queued for output as they arrive, until the session ends.
+async fn receive(stream: &mut SplitStream<Socket>, output: &Output) -> Ending {
     let mut status = None;
     while let Some(message) = stream.next().await {
-        let written = match message {
+        let queued = match message {
             Ok(Message::Binary(data)) => match frame::decode(&data) {
-                Incoming::Stdout(bytes) => write(output, bytes),
-                Incoming::Stderr(bytes) => write(errors, bytes),
+                Incoming::Stdout(bytes) => {
+                    output.write(Stream::Stdout, data.slice_ref(bytes)).await
+                }
+                Incoming::Stderr(bytes) => {
+                    output.write(Stream::Stderr, data.slice_ref(bytes)).await
+                }
                 Incoming::Status(said) => {
                     status.get_or_insert(said);
                     Ok(())
@@ -76,7 +81,7 @@ async fn receive(
                     Ok(())
                 }
             },
-            Ok(Message::Text(text)) => write(output, text.as_bytes()),
+            Ok(Message::Text(text)) => output.write(Stream::Stdout, Bytes::from(text)).await,
             Ok(Message::Close(_)) => return Ending::Closed(status),
             Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => Ok(()),
             Err(error) => {
@@ -85,16 +90,12 @@ async fn receive(
                 ));
             }
         };
-        if let Err(error) = written {
-            return Ending::Output(error);
+        if queued.is_err() {
+            // The output's own error takes the place of this one (see `run`).
+            return Ending::Closed(status);
         }
     }
     Ending::Lost("the connection ended without a Close frame".to_owned())
-}
-
-fn write(to: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
-    to.write_all(bytes)?;
-    to.flush()
 }
 
 /// Local input and size changes to the server; the first size at once. Never returns: when

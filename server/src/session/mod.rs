@@ -7,7 +7,7 @@
 //! - `uri`: which URIs may be connected to, and how they are shown (never the token);
 //! - `frame`: THE framing (channel byte + payload), in one place;
 //! - `socket`: TCP, TLS with the API client's roots, the WebSocket handshake;
-//! - `terminal`: raw mode, size, signals, standard input;
+//! - `terminal`: raw mode, size, signals, standard input and output;
 //! - `bridge`: the session's loop.
 
 pub mod args;
@@ -84,7 +84,7 @@ pub async fn run(uri: &SessionUri, options: Options) -> Ending {
         input: options.stdin.then(terminal::stdin_frames),
         sizes,
         endings,
+        output: terminal::Output::start(),
     };
-    let (mut output, mut errors) = (std::io::stdout().lock(), std::io::stderr().lock());
-    bridge::run(socket, local, &mut output, &mut errors).await
+    bridge::run(socket, local).await
 }

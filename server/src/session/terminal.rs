@@ -1,10 +1,12 @@
 //! The local side of a session: raw mode (restored on every way out: drop, panic, the signals
 //! that end a session), the terminal's size and its changes (SIGWINCH), the signals, and
-//! standard input read on a thread of its own.
+//! standard input and output, each on a thread of its own.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::sync::Once;
+use std::thread::JoinHandle;
 
+use bytes::Bytes;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -12,11 +14,14 @@ use super::frame::StdinFrame;
 
 /// Bytes of standard input read at a time: large enough for bulk input, and a read returns
 /// as soon as any bytes are there, so keystrokes are not held back.
-const INPUT_CHUNK: usize = 32 * 1024;
+const INPUT_CHUNK: usize = 64 * 1024;
 
 /// Chunks of input queued between the reading thread and the socket: the bound is the
 /// backpressure that keeps a large input from piling up in memory.
 const INPUT_QUEUE: usize = 4;
+
+/// Messages of output queued for the writing thread (each at most a WebSocket message).
+const OUTPUT_QUEUE: usize = 8;
 
 /// Whether standard input is a terminal (so a TTY session gets raw mode and size frames).
 pub fn stdin_is_terminal() -> bool {
@@ -170,4 +175,56 @@ pub fn stdin_frames() -> mpsc::Receiver<Vec<u8>> {
         }
     });
     receiver
+}
+
+/// Where a chunk of the session's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Standard output and error, written on a thread of their own in the order the session sent
+/// them: a slow reader of this process's output must not hold up its input, size frames or
+/// signals. The queue is bounded, so the backpressure still reaches the socket.
+pub struct Output {
+    queue: mpsc::Sender<(Stream, Bytes)>,
+    writer: JoinHandle<std::io::Result<()>>,
+}
+
+impl Output {
+    pub fn start() -> Output {
+        let (queue, mut chunks) = mpsc::channel::<(Stream, Bytes)>(OUTPUT_QUEUE);
+        let writer = std::thread::spawn(move || {
+            while let Some((stream, bytes)) = chunks.blocking_recv() {
+                // Locked per chunk: the log writes to standard error too.
+                match stream {
+                    Stream::Stdout => write_out(&mut std::io::stdout().lock(), &bytes)?,
+                    Stream::Stderr => write_out(&mut std::io::stderr().lock(), &bytes)?,
+                }
+            }
+            Ok(())
+        });
+        Output { queue, writer }
+    }
+
+    /// Queues a chunk. Fails when a write failed: the output is gone (`finish` says why).
+    pub async fn write(&self, stream: Stream, bytes: Bytes) -> Result<(), ()> {
+        self.queue.send((stream, bytes)).await.map_err(|_| ())
+    }
+
+    /// Waits until everything queued is written; the write error, if one ended the writing.
+    pub async fn finish(self) -> std::io::Result<()> {
+        drop(self.queue);
+        let writer = self.writer;
+        match tokio::task::spawn_blocking(move || writer.join()).await {
+            Ok(Ok(written)) => written,
+            _ => Err(std::io::Error::other("the output thread failed")),
+        }
+    }
+}
+
+fn write_out(to: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    to.write_all(bytes)?;
+    to.flush()
 }
