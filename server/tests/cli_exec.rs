@@ -10,7 +10,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_eci::FakeEci;
-use support::{REGION, exec, fake, flags, text};
+use support::{REGION, exec, fake, flags, signal, text, wait_for};
 
 /// Runs `exec ARGS` with `input` on its standard input (closed after it).
 async fn run(fake: &FakeEci, args: &[&str], input: &[u8]) -> Output {
@@ -328,36 +328,19 @@ async fn the_file_form_streams_an_entry_and_refuses_one_with_errors() {
     let mut command = exec(&fake, folder.path(), &["--label", "quiet", path]);
     command.stdin(Stdio::null()).stdout(Stdio::null());
     let mut child = command.spawn().unwrap();
-    wait_for(|| {
+    wait_for("the session", || {
         fake.sessions()
             .sessions
             .get(1)
             .is_some_and(|s| s.connected_unix_ms.is_some())
     })
     .await;
-    terminate(child.id());
+    signal(child.id(), "TERM");
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();
     assert_eq!(status.code(), Some(128 + 15));
     assert_eq!(fake.requests().last().unwrap().params["Stdin"], "false");
-}
-
-async fn wait_for(mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Sends SIGTERM with the `kill` command.
-fn terminate(pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use fake_eci::{FakeEci, ReceivedFrame};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use support::{CONTAINER, INSTANCE, REGION, environment, fake};
+use support::{environment, fake, flags, signal, wait_for};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -139,27 +139,9 @@ impl Terminal {
     }
 }
 
+/// A TTY session of the fake's toy shell, with `extra` flags.
 fn shell_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "--region",
-        REGION,
-        "--instance",
-        INSTANCE,
-        "--container",
-        CONTAINER,
-        "--tty",
-    ];
-    args.extend(extra);
-    args.extend(["--", "/bin/bash"]);
-    args
-}
-
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    flags(&[&["--tty"], extra].concat(), &["/bin/bash"])
 }
 
 fn frames(fake: &FakeEci, channel: u8) -> Vec<ReceivedFrame> {
@@ -175,14 +157,6 @@ fn frames(fake: &FakeEci, channel: u8) -> Vec<ReceivedFrame> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn signal(pid: u32, name: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -263,18 +237,7 @@ async fn declining_the_prompt_sends_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_tty_ctrl_c_ends_the_session_with_130() {
     let fake = fake().await;
-    let args = [
-        "--region",
-        REGION,
-        "--instance",
-        INSTANCE,
-        "--container",
-        CONTAINER,
-        "--yes",
-        "--",
-        "cat",
-    ];
-    let mut terminal = Terminal::spawn(&fake, &args);
+    let mut terminal = Terminal::spawn(&fake, &flags(&["--yes"], &["cat"]));
     let before = settings(&*terminal.master);
     wait_for("the session", || {
         fake.sessions()
@@ -309,19 +272,7 @@ async fn sigterm_and_a_lost_connection_restore_the_terminal() {
         "not restored after SIGTERM"
     );
 
-    let args = [
-        "--region",
-        REGION,
-        "--instance",
-        INSTANCE,
-        "--container",
-        CONTAINER,
-        "--tty",
-        "--yes",
-        "--",
-        "reset",
-    ];
-    let mut terminal = Terminal::spawn(&fake, &args);
+    let mut terminal = Terminal::spawn(&fake, &flags(&["--tty", "--yes"], &["reset"]));
     let before = settings(&*terminal.master);
     terminal
         .expect("✗ the connection ended without a Close frame")

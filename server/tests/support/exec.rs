@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use fake_eci::{FakeConfig, FakeEci, TEST_KEY_ID, TEST_SECRET};
 
@@ -61,4 +62,22 @@ pub fn flags<'a>(extra: &[&'a str], command: &[&'a str]) -> Vec<&'a str> {
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Waits (polling, without blocking the runtime) until `done`, for at most 20 s.
+pub async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Sends the signal `name` (`TERM`, `INT`, ...) with the `kill` command.
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
