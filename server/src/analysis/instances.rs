@@ -6,6 +6,8 @@ use super::model::{Fields, Model, Slot};
 use super::regions;
 use super::resolve;
 use super::tree::Text;
+use std::time::Duration;
+
 use crate::eci::{ContainerGroup, Region};
 
 /// A field of the exec fields, picked by the caller.
@@ -33,12 +35,39 @@ pub fn typed_text(text: &str, context: &CompletionContext, cursor: usize) -> Str
         .to_lowercase()
 }
 
-/// Instance ids matching what is typed (by id or name), running ones first.
+/// An instance's status as a lens shows it: `● Running` (commands can run), else `○ Pending`,
+/// `○ Failed`, ...
+pub fn status_badge(status: &str) -> String {
+    let status = super::hidden::escape_hidden(status);
+    match status.as_str() {
+        "Running" => "● Running".to_owned(),
+        "" => "○ status unknown".to_owned(),
+        other => format!("○ {other}"),
+    }
+}
+
+/// `cached 5 min ago`: how old a list read back from an earlier session is.
+pub fn cached_age(age: Duration) -> String {
+    let minutes = age.as_secs() / 60;
+    match minutes {
+        0 => "cached just now".to_owned(),
+        1..60 => format!("cached {minutes} min ago"),
+        60..2880 => format!("cached {} h ago", minutes / 60),
+        _ => format!("cached {} days ago", minutes / 1440),
+    }
+}
+
+/// Instance ids matching what is typed (by id or name), running ones first; `cached` is the
+/// age of a list kept from an earlier session, shown in each item's detail.
 pub fn group_candidates(
     groups: &[ContainerGroup],
     context: &CompletionContext,
     typed: &str,
+    cached: Option<Duration>,
 ) -> Vec<Candidate> {
+    let age = cached
+        .map(|age| format!(" · {}", cached_age(age)))
+        .unwrap_or_default();
     let mut matching: Vec<&ContainerGroup> = groups
         .iter()
         .filter(|group| {
@@ -63,7 +92,7 @@ pub fn group_candidates(
                 .map(|c| format!("- `{}` {}", c.name, c.image))
                 .collect();
             let mut candidate =
-                value_candidate(context, id, Some(format!("{name} · {}", group.status)));
+                value_candidate(context, id, Some(format!("{name} · {}{age}", group.status)));
             candidate.documentation = Some(format!("**{name}**\n\n{}", containers.join("\n")));
             // Typing the name finds the id: the filter starts with the name, unless what is
             // typed is the start of the id (clients that match prefixes keep the item then).
@@ -110,8 +139,9 @@ pub fn region_candidates(api_regions: &[Region], context: &CompletionContext) ->
         .collect()
 }
 
-/// The hover of an instance id: name, status, zone, IP, creation time and containers.
-pub fn instance_markdown(group: &ContainerGroup) -> String {
+/// The hover of an instance id: name, status, zone, IP, creation time and containers, and the
+/// list's age when it was kept from an earlier session.
+pub fn instance_markdown(group: &ContainerGroup, cached: Option<Duration>) -> String {
     let mut text = format!(
         "**{}** `{}`\n\n| | |\n|---|---|\n| status | {} |\n| zone | {} |\n| private IP | {} |\n| created | {} |\n\n",
         group.container_group_name,
@@ -131,6 +161,9 @@ pub fn instance_markdown(group: &ContainerGroup) -> String {
             "- `{}` {} ({}, {ready})\n",
             container.name, container.image, container.current_state.state
         ));
+    }
+    if let Some(age) = cached {
+        text.push_str(&format!("\n_{}; being refreshed_\n", cached_age(age)));
     }
     text
 }

@@ -23,6 +23,7 @@ use crate::analysis::actions::{Action, ActionKind};
 use crate::analysis::completion::{Candidate, CandidateKind};
 use crate::analysis::diagnostic::{Diagnostic, Edit, Severity};
 use crate::analysis::folding::{Fold, FoldKind};
+use crate::analysis::instances::status_badge;
 use crate::analysis::links::Link;
 use crate::analysis::run_result::RunRecord;
 use crate::analysis::span::Span;
@@ -188,13 +189,22 @@ fn run_command(title: String, args: &LensArgs) -> Command {
     }
 }
 
-/// A Run lens at the entry's opening brace.
-pub fn code_lens(snapshot: &Snapshot, offset: usize, args: LensArgs) -> RunLens {
+/// A Run lens at the entry's opening brace, with its instance's status when it is known.
+pub fn code_lens(
+    snapshot: &Snapshot,
+    offset: usize,
+    args: LensArgs,
+    status: Option<&str>,
+) -> RunLens {
     let start = position(snapshot, offset);
+    let title = match status {
+        Some(status) => format!("{} · {}", args.kind.lens_title(), status_badge(status)),
+        None => args.kind.lens_title().to_owned(),
+    };
     RunLens {
         range: Range { start, end: start },
         command: RunCommand {
-            title: args.kind.lens_title().to_owned(),
+            title,
             command: ext::RUN_COMMAND,
             arguments: [args],
         },

@@ -13,6 +13,9 @@ use crate::analysis::{fields, instances};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
 
+/// The most items one answer carries.
+const MAX_ITEMS: usize = 200;
+
 pub async fn completion(
     session: &Arc<Session>,
     params: CompletionParams,
@@ -26,8 +29,15 @@ pub async fn completion(
         return Ok(None);
     };
     // Online candidates replace the offline ones where there are any.
-    let (candidates, is_incomplete) = online_candidates(session, &snapshot, &context, offset)
-        .unwrap_or_else(|| (completion::offline_candidates(&context), false));
+    let (mut candidates, mut is_incomplete) =
+        online_candidates(session, &snapshot, &context, offset)
+            .unwrap_or_else(|| (completion::offline_candidates(&context), false));
+    // Thousands of instances would make every answer slow to build and to show: the best ones
+    // are sent, and the client asks again as the user types (which filters them).
+    if candidates.len() > MAX_ITEMS {
+        candidates.truncate(MAX_ITEMS);
+        is_incomplete = true;
+    }
     Ok(Some(to_proto::completion(
         &snapshot,
         candidates,
@@ -60,17 +70,18 @@ fn online_candidates(
     }
     let region = region_for(session, model, *object)?;
     ensure_groups(session, std::slice::from_ref(&region));
+    // Until the list is fresh the answer is incomplete: the client asks again as the user types,
+    // and gets the pages that have arrived since.
     let loading = !session.online.is_fresh(&region, &options);
-    let Some(groups) = session.online.groups(&region) else {
+    let Some(list) = session.online.groups(&region) else {
         return Some((Vec::new(), true));
     };
     let items = if field == fields::CONTAINER_GROUP_ID {
         let typed = instances::typed_text(snapshot.text(), context, cursor);
-        instances::group_candidates(&groups, context, &typed)
+        instances::group_candidates(&list.groups, context, &typed, list.cached_age())
     } else {
         let id = instances::object_value(model, *object, |f| &f.container_group_id)?;
-        let group = groups.iter().find(|group| group.container_group_id == id)?;
-        instances::container_candidates(group, context)
+        instances::container_candidates(list.find(&id)?, context)
     };
-    Some((items, loading))
+    Some((items, loading || !list.complete))
 }

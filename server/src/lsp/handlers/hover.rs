@@ -45,9 +45,11 @@ fn instance_hover(
     let object = target.entry.map_or(ObjectKind::Defaults, ObjectKind::Entry);
     let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
-    let groups = session.online.groups(&region)?;
-    let group = groups.iter().find(|group| group.container_group_id == id)?;
-    Some(instances::instance_markdown(group))
+    let list = session.online.groups(&region)?;
+    Some(instances::instance_markdown(
+        list.find(id)?,
+        list.cached_age(),
+    ))
 }
 
 /// The entry's last run, in full.

@@ -1,9 +1,12 @@
 //! The ways a run starts and shows: a lens on every entry (`▶ Run`, `▶ Open terminal`,
 //! `▶ Stream`), the "Run … in …" code action, and the inlay hint with each run's result.
 
+use std::collections::HashMap;
+
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{CodeActionOrCommand, CodeLensParams, InlayHint, InlayHintParams};
 
+use super::fallback_region;
 use crate::analysis::model::{Entry, Model};
 use crate::analysis::run_result;
 use crate::analysis::symbols::{command_line, entry_name};
@@ -26,7 +29,8 @@ fn lens_args(snapshot: &Snapshot, model: &Model, entry: &Entry) -> LensArgs {
     }
 }
 
-/// A lens per entry (served by `direct.rs`: the answer is serialised without a `Value` tree).
+/// A lens per entry, with its instance's status from the cached lists (served by `direct.rs`:
+/// the answer is serialised without a `Value` tree).
 pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<RunLens>>> {
     let Some(snapshot) = session.snapshot(&params.text_document.uri).await else {
         return Ok(Some(Vec::new()));
@@ -34,18 +38,70 @@ pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Opti
     let Some(model) = snapshot.analysis().model.as_ref() else {
         return Ok(Some(Vec::new()));
     };
+    let mut statuses = Statuses::new(session);
     let lenses = model
         .entries
         .iter()
         .map(|entry| {
+            let status = statuses.of(model, entry);
             to_proto::code_lens(
                 &snapshot,
                 entry.span.start,
                 lens_args(&snapshot, model, entry),
+                status.as_deref(),
             )
         })
         .collect();
     Ok(Some(lenses))
+}
+
+/// Instance statuses from the cached lists, each region's read once per request.
+struct Statuses<'a> {
+    session: &'a Session,
+    /// Online features at all (`eciExec.online`).
+    online: bool,
+    /// The region of entries that name none (the `regionId` setting, else the profile's).
+    fallback_region: Option<String>,
+    by_region: HashMap<String, HashMap<String, String>>,
+}
+
+impl<'a> Statuses<'a> {
+    fn new(session: &'a Session) -> Self {
+        Statuses {
+            session,
+            online: session.settings().online,
+            fallback_region: fallback_region(session),
+            by_region: HashMap::new(),
+        }
+    }
+
+    /// The status of the instance `entry` names by id, when its region's list is known.
+    fn of(&mut self, model: &Model, entry: &Entry) -> Option<String> {
+        if !self.online {
+            return None;
+        }
+        let id = model
+            .resolve(entry, |f| &f.container_group_id)
+            .slot
+            .value()?;
+        let region = model
+            .resolve(entry, |f| &f.region_id)
+            .slot
+            .value()
+            .map(|region| region.to_string())
+            .or_else(|| self.fallback_region.clone())?;
+        let session = self.session;
+        let statuses = self.by_region.entry(region).or_insert_with_key(|region| {
+            let Some(list) = session.online.groups(region) else {
+                return HashMap::new();
+            };
+            list.groups
+                .iter()
+                .map(|group| (group.container_group_id.clone(), group.status.clone()))
+                .collect()
+        });
+        statuses.get(&**id).cloned()
+    }
 }
 
 /// `Run <Label, else the command> in <ContainerName>` for the entry holding `offset`.
