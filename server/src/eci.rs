@@ -50,6 +50,19 @@ pub struct ContainerGroup {
     /// The (non-init) containers.
     #[serde(deserialize_with = "lenient")]
     pub containers: Vec<Container>,
+    /// The instance's tags, which selectors match.
+    #[serde(deserialize_with = "lenient")]
+    pub tags: Vec<Tag>,
+}
+
+/// One tag of a container group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Tag {
+    #[serde(deserialize_with = "lenient")]
+    pub key: String,
+    #[serde(deserialize_with = "lenient")]
+    pub value: String,
 }
 
 /// A container of a container group.

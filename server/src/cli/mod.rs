@@ -164,6 +164,8 @@ fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(crate::lsp::serve());
-    ExitCode::SUCCESS
+    let status = runtime.block_on(crate::lsp::serve());
+    // A read of stdin may still be blocked on its thread: do not wait for it.
+    runtime.shutdown_background();
+    status
 }
