@@ -94,12 +94,19 @@
       (e2e-goto 4 "]" 1)
       (execute-kbd-macro (kbd ", RET \" S"))
       (e2e-check (string-suffix-p "\"S" (e2e-line 5)) "typed line: %S" (e2e-line 5))
+      ;; What word-filtering front ends (company, corfu) ask eglot's table: the words that start
+      ;; with the one typed, matched against the server's filterText.
+      (pcase-let ((`(,beg ,end ,table . ,_) (eglot-completion-at-point)))
+        (let ((words (all-completions (buffer-substring beg end) table)))
+          (e2e-check (member "Sync" words) "the table offers %S for %S" words
+                     (buffer-substring beg end))))
       (completion-at-point)
-      ;; Several fields start with S: pick Sync in the *Completions* list, as with RET on it.
-      (let ((list (e2e-wait 10 (lambda () (get-buffer "*Completions*")) "the *Completions* list")))
-        (with-current-buffer list
+      ;; Several fields start with S: go to the *Completions* window, and RET on Sync.
+      (let ((win (e2e-wait 10 (lambda () (get-buffer-window "*Completions*"))
+                           "a window showing the *Completions* list")))
+        (with-selected-window win
           (goto-char (point-min))
-          (unless (re-search-forward "\\_<\"?Sync\\_>" nil t)
+          (unless (re-search-forward "\\_<Sync\\_>" nil t)
             (error "Sync not offered: %S" (buffer-string)))
           (goto-char (match-beginning 0))
           (choose-completion)))

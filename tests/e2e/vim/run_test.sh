@@ -2,6 +2,7 @@
 # Owns: running tests/e2e/vim/test.vim in Vim 9 + yegappan/lsp under tmux (a real terminal), with
 # a vimrc made of docs/editors.md's Vim block as printed. Prints PASS/FAIL lines, or one SKIP line
 # when the plugin copy is absent: no package registry carries yegappan/lsp, so CI has none.
+# Run through tests/e2e/run.sh (E2E_ONLY=vim), which puts the server on PATH.
 #   E2E_VIM_LSP_DIR  a checkout of https://github.com/yegappan/lsp at the commit below
 #                    (default /work/.cache-vim/yegappan-lsp)
 set -uo pipefail
@@ -11,6 +12,8 @@ pinned=33aef9d2f041d16f6e0c0adc9f486a5cf3724924 # also named in docs/editors.md
 plugin="${E2E_VIM_LSP_DIR:-/work/.cache-vim/yegappan-lsp}"
 how="git clone https://github.com/yegappan/lsp \"$plugin\" && git -C \"$plugin\" checkout $pinned (or set E2E_VIM_LSP_DIR)"
 
+grep -q "$pinned" "$repo/docs/editors.md" \
+  || { echo "FAIL vim: docs/editors.md does not name the tested yegappan/lsp commit $pinned"; exit 1; }
 if [ ! -f "$plugin/plugin/lsp.vim" ]; then
   echo "SKIP vim: no yegappan/lsp copy at $plugin (no package registry has it); to run: $how"
   exit 0
@@ -46,9 +49,10 @@ grep -q LspAddServer "$work/vimrc" || { echo "FAIL vim: no Vim block with LspAdd
 
 out="$work/results.txt"
 : > "$out"
-# A fresh HOME: no user config, no credentials (offline means offline). -i NONE: no viminfo.
+# A fresh HOME: no user config, no credentials files (run.sh also clears the credentials
+# environment: offline means offline). -i NONE: no viminfo.
 tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 -c "$work/files" \
-  env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET HOME="$work/home" \
+  env HOME="$work/home" \
   E2E_REPO="$repo" E2E_VIM_DIR="$work/files" E2E_VIM_OUT="$out" PATH="$PATH" TERM=xterm-256color \
   vim -u "$work/vimrc" -i NONE -N -S "$here/test.vim" \
   || { echo "FAIL vim: could not start tmux"; exit 1; }

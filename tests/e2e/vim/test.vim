@@ -46,7 +46,7 @@ func s:Tick(timer) abort
       let s:cur.why = ''
     elseif ms > 20000
       throw 'timed out at step ' . (s:cur.i + 1) . ' waiting for ' . s:cur.why
-            \ . '; messages: ' . execute('messages') . '; DBG ' . string(map(lsp#buffer#CurbufGetServers(), {_, v -> [v.name, v.running, v.ready]})) . ' running ' . lsp#lsp#ServerRunning('eci-exec')
+            \ . '; Vim''s messages: ' . execute('messages')
     endif
     if s:cur.i == len(s:cur.steps)
       call s:Out(printf('PASS vim: %s (%d ms)', s:cur.name, ms))
@@ -167,13 +167,13 @@ func s:TypeStart() abort
 endfunc
 
 func s:PickSync() abort
-  let info = complete_info(['items', 'pum_visible'])
+  let info = complete_info(['items', 'selected', 'pum_visible'])
   let words = map(copy(info.items), {_, it -> it.abbr})
   if !s:Until(info.pum_visible && index(words, 'Sync') >= 0,
         \ 'a completion menu with Sync (line ' . string(getline('.')) . ', menu ' . string(words) . ')')
     return 0
   endif
-  call feedkeys(repeat("\<C-n>", index(words, 'Sync') + 1) . "\<C-y>\<Esc>", 't')
+  call feedkeys(repeat("\<C-n>", index(words, 'Sync') - info.selected) . "\<C-y>\<Esc>", 't')
   return 1
 endfunc
 
