@@ -51,9 +51,12 @@
 (defun e2e-check (ok fmt &rest args)
   (unless ok (error "%s" (apply #'format fmt args))))
 
+(defvar e2e-scratch-dirs nil "Folders made by `e2e-scratch', removed by `e2e-finish'.")
+
 (defun e2e-scratch (&rest names)
   "A fresh folder holding copies of the fixtures NAMES; edits never touch the repository."
   (let ((dir (file-name-as-directory (make-temp-file "eci-e2e-" t))))
+    (push dir e2e-scratch-dirs)
     (dolist (n names) (copy-file (expand-file-name n e2e-fixtures) (expand-file-name n dir)))
     dir))
 
@@ -87,6 +90,7 @@
   (with-temp-buffer (insert-file-contents file) (buffer-string)))
 
 (defun e2e-finish ()
+  (dolist (dir e2e-scratch-dirs) (delete-directory dir t))
   (kill-emacs (if (= e2e-failed 0) 0 1)))
 
 (provide 'harness)
