@@ -1,8 +1,10 @@
-//! Where the cursor is (a key or a value of which object) and the offline candidates there:
-//! field names with their docs, `true`/`false`, and region ids.
+//! Where the cursor is (a key or a value of which object, `Tags` objects included) and the
+//! offline candidates there: field names with their docs, `true`/`false`, and region ids.
 
 use super::Analysis;
+use super::command;
 use super::fields::{self, FieldType};
+use super::model::Shape;
 use super::regions::KNOWN_REGIONS;
 use super::span::Span;
 use super::tree::{Member, Node, NodeKind};
@@ -16,6 +18,21 @@ pub enum ObjectKind {
     Defaults,
     /// The entry at this index of `Execs`.
     Entry(usize),
+    /// The `Tags` object of the entry at this index (`Some`), or of the top level (`None`: the
+    /// single exec, or the defaults): its keys are tag keys, its values tag values.
+    Tags(Option<usize>),
+}
+
+impl ObjectKind {
+    /// The object that holds the `Tags` object this one is (itself for the other kinds).
+    pub fn owner(self, shape: Shape) -> ObjectKind {
+        match (self, shape) {
+            (ObjectKind::Tags(Some(index)), _) => ObjectKind::Entry(index),
+            (ObjectKind::Tags(None), Shape::Single) => ObjectKind::Single,
+            (ObjectKind::Tags(None), Shape::Multi) => ObjectKind::Defaults,
+            (kind, _) => kind,
+        }
+    }
 }
 
 /// What is being completed.
@@ -109,6 +126,18 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
                         .enumerate()
                         .find(|(_, item)| item.span.touches(offset) && item.span.start < offset)?;
                     object = (item, item.as_object()?, ObjectKind::Entry(index));
+                    continue;
+                }
+                (NodeKind::Object(tags), ObjectKind::Entry(index), fields::TAGS) => {
+                    object = (value, tags, ObjectKind::Tags(Some(index)));
+                    continue;
+                }
+                (
+                    NodeKind::Object(tags),
+                    ObjectKind::Single | ObjectKind::Defaults,
+                    fields::TAGS,
+                ) => {
+                    object = (value, tags, ObjectKind::Tags(None));
                     continue;
                 }
                 (NodeKind::Object(_) | NodeKind::Array(_), _, _) => return None,
@@ -232,6 +261,8 @@ pub fn allowed_fields(object: ObjectKind) -> Vec<&'static fields::FieldSpec> {
         ObjectKind::Single => allowed.push(&fields::SCHEMA_SPEC),
         ObjectKind::Defaults => allowed.extend([&fields::EXECS_SPEC, &fields::SCHEMA_SPEC]),
         ObjectKind::Entry(_) => {}
+        // Tag keys are the user's own: they come from the instances (online).
+        ObjectKind::Tags(_) => allowed.clear(),
     }
     allowed
 }
@@ -246,23 +277,16 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
         } => allowed_fields(*object)
             .into_iter()
             .filter(|spec| !present.iter().any(|name| name == spec.name))
-            .map(|spec| {
-                let suffix = if *needs_colon { ": " } else { "" };
-                Candidate {
-                    label: spec.name.to_owned(),
-                    kind: CandidateKind::Field,
-                    detail: Some(type_detail(spec)),
-                    documentation: Some(spec.doc.to_owned()),
-                    insert: format!("\"{}\"{suffix}", spec.name),
-                    replace: context.replace,
-                    filter: if context.quoted {
-                        format!("\"{}\"", spec.name)
-                    } else {
-                        spec.name.to_owned()
-                    },
-                }
+            .map(|spec| Candidate {
+                detail: Some(type_detail(spec)),
+                documentation: Some(spec.doc.to_owned()),
+                ..key_candidate(context, spec.name, *needs_colon)
             })
             .collect(),
+        Site::Value {
+            object: ObjectKind::Tags(_),
+            ..
+        } => Vec::new(),
         Site::Value { field, .. } => match fields::exec_field(field).map(|spec| spec.field_type) {
             Some(FieldType::Boolean) => ["true", "false"]
                 .iter()
@@ -275,6 +299,24 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
                 })
                 .collect(),
             _ => Vec::new(),
+        },
+    }
+}
+
+/// A key item for `name` (a field, or a tag key), with `: ` after it when none follows.
+pub fn key_candidate(context: &CompletionContext, name: &str, needs_colon: bool) -> Candidate {
+    let suffix = if needs_colon { ": " } else { "" };
+    Candidate {
+        label: name.to_owned(),
+        kind: CandidateKind::Field,
+        detail: None,
+        documentation: None,
+        insert: format!("{}{suffix}", command::json_string(name)),
+        replace: context.replace,
+        filter: if context.quoted {
+            format!("\"{name}\"")
+        } else {
+            name.to_owned()
         },
     }
 }

@@ -1,10 +1,17 @@
 //! Instances as the editor shows them, from lists the online layer fetched: completion
-//! candidates for ids, containers and regions, and the markdown of an instance's hover.
+//! candidates for ids, containers, regions, names and tags, and the markdown of the hover of
+//! an instance or of a selector.
 
-use super::completion::{Candidate, CandidateKind, CompletionContext, ObjectKind, value_candidate};
+use std::collections::BTreeMap;
+
+use super::command::json_string;
+use super::completion::{
+    Candidate, CandidateKind, CompletionContext, ObjectKind, key_candidate, value_candidate,
+};
 use super::model::{Fields, Model, Slot, TargetFields};
 use super::regions;
 use super::resolve;
+use super::selector::{Selector, count_instances};
 use super::tree::Text;
 use crate::eci::{ContainerGroup, Region};
 
@@ -13,10 +20,10 @@ pub type Field = fn(&Fields) -> &Slot<Text>;
 
 /// A field's value for the object being edited: an entry's own or inherited, or a default.
 pub fn object_value(model: &Model, object: ObjectKind, field: Field) -> Option<String> {
-    let entry = match object {
+    let entry = match object.owner(model.shape) {
         ObjectKind::Entry(index) => resolve::entry(model, index)?,
-        ObjectKind::Single => model.entries.first()?,
         ObjectKind::Defaults => return field(&model.defaults).value().map(|text| text.to_string()),
+        ObjectKind::Single | ObjectKind::Tags(_) => model.entries.first()?,
     };
     model
         .resolve(entry, field)
@@ -28,10 +35,10 @@ pub fn object_value(model: &Model, object: ObjectKind, field: Field) -> Option<S
 /// The target fields that apply to the object being edited (an entry's own or inherited, as
 /// one unit).
 pub fn object_target(model: &Model, object: ObjectKind) -> Option<&TargetFields> {
-    match object {
+    match object.owner(model.shape) {
         ObjectKind::Entry(index) => Some(model.target(resolve::entry(model, index)?)),
-        ObjectKind::Single => Some(&model.entries.first()?.own.target),
         ObjectKind::Defaults => Some(&model.defaults.target),
+        ObjectKind::Single | ObjectKind::Tags(_) => Some(&model.entries.first()?.own.target),
     }
 }
 
@@ -154,4 +161,152 @@ pub fn instance_markdown(group: &ContainerGroup) -> String {
         ));
     }
     text
+}
+
+/// Instance names for `ContainerGroupName`, each once, with its instance's id and status (or
+/// how many instances share it). A pattern is typed by hand.
+pub fn name_candidates(groups: &[ContainerGroup], context: &CompletionContext) -> Vec<Candidate> {
+    let mut by_name: BTreeMap<&str, Vec<&ContainerGroup>> = BTreeMap::new();
+    for group in groups.iter().filter(|g| !g.container_group_name.is_empty()) {
+        by_name
+            .entry(&group.container_group_name)
+            .or_default()
+            .push(group);
+    }
+    by_name
+        .into_iter()
+        .map(|(name, groups)| {
+            let detail = match groups.as_slice() {
+                [group] => format!("{} · {}", group.container_group_id, group.status),
+                many => count_instances(many.len()),
+            };
+            value_candidate(context, name, Some(detail), json_string(name))
+        })
+        .collect()
+}
+
+/// The tag keys seen on the region's instances, but those the `Tags` object already has,
+/// each with the values seen.
+pub fn tag_key_candidates(
+    groups: &[ContainerGroup],
+    context: &CompletionContext,
+    present: &[String],
+    needs_colon: bool,
+) -> Vec<Candidate> {
+    seen_tags(groups)
+        .into_iter()
+        .filter(|(key, _)| !present.iter().any(|written| written == key))
+        .map(|(key, values)| {
+            let listed: Vec<&str> = values.keys().take(LISTED_VALUES).copied().collect();
+            let mut detail = listed.join(", ");
+            if values.len() > LISTED_VALUES {
+                detail.push_str(&format!(", +{}", values.len() - LISTED_VALUES));
+            }
+            Candidate {
+                detail: Some(detail),
+                ..key_candidate(context, key, needs_colon)
+            }
+        })
+        .collect()
+}
+
+/// The values seen for the tag `key`, each with how many instances carry it.
+pub fn tag_value_candidates(
+    groups: &[ContainerGroup],
+    context: &CompletionContext,
+    key: &str,
+) -> Vec<Candidate> {
+    let tags = seen_tags(groups);
+    let Some(values) = tags.get(key) else {
+        return Vec::new();
+    };
+    values
+        .iter()
+        .map(|(value, count)| {
+            let detail = Some(count_instances(*count));
+            value_candidate(context, value, detail, json_string(value))
+        })
+        .collect()
+}
+
+/// A tag key's completion detail lists this many of its values.
+const LISTED_VALUES: usize = 5;
+
+/// Every tag on `groups`: key -> value -> how many instances carry it, in order.
+fn seen_tags(groups: &[ContainerGroup]) -> BTreeMap<&str, BTreeMap<&str, usize>> {
+    let mut seen: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for tag in groups.iter().flat_map(|group| &group.tags) {
+        *seen
+            .entry(&tag.key)
+            .or_default()
+            .entry(&tag.value)
+            .or_default() += 1;
+    }
+    seen
+}
+
+/// A selector's hover lists at most this many instances.
+const LISTED_INSTANCES: usize = 50;
+
+/// The hover of a selector: the instances of `region` it matches, with their status and, given
+/// the entry's container, whether each is a target of a run and why not.
+pub fn selector_markdown(
+    selector: &Selector,
+    groups: &[ContainerGroup],
+    container: Option<&str>,
+    region: &str,
+) -> String {
+    let (summary, rows): (String, Vec<(&ContainerGroup, String)>) = match container {
+        Some(container) => {
+            let found = selector.select(groups, container);
+            let summary = format!(
+                "{} in {region}; {} of them Running with a container named `{container}` (the targets of a run)",
+                matching(found.targets.len() + found.skipped.len()),
+                found.targets.len()
+            );
+            let targets = found.targets.iter().map(|g| (*g, "✓ target".to_owned()));
+            let skipped = found
+                .skipped
+                .iter()
+                .map(|(group, reason)| (*group, format!("✗ {reason}")));
+            (summary, targets.chain(skipped).collect())
+        }
+        None => {
+            let found = selector.matching(groups);
+            let summary = format!(
+                "{} in {region} (set `ContainerName` to see which are targets)",
+                matching(found.len())
+            );
+            (
+                summary,
+                found.into_iter().map(|g| (g, String::new())).collect(),
+            )
+        }
+    };
+    let mut text = format!("**{}**\n\n", selector.describe());
+    if rows.is_empty() {
+        text.push_str(&format!("No instance in {region} matches.\n"));
+        return text;
+    }
+    text.push_str(&summary);
+    text.push_str("\n\n| instance | id | status | run |\n|---|---|---|---|\n");
+    for (group, run) in rows.iter().take(LISTED_INSTANCES) {
+        text.push_str(&format!(
+            "| {} | `{}` | {} | {run} |\n",
+            group.container_group_name, group.container_group_id, group.status
+        ));
+    }
+    if rows.len() > LISTED_INSTANCES {
+        text.push_str(&format!("\n… and {} more\n", rows.len() - LISTED_INSTANCES));
+    }
+    text
+}
+
+/// `1 instance matches`, `6 instances match`.
+fn matching(count: usize) -> String {
+    if count == 1 {
+        "1 instance matches".to_owned()
+    } else {
+        format!("{count} instances match")
+    }
 }

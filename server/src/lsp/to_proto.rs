@@ -181,12 +181,12 @@ fn run_command(title: String, args: &LensArgs) -> Command {
     }
 }
 
-/// A Run lens at the entry's opening brace.
-pub fn code_lens(snapshot: &Snapshot, offset: usize, args: &LensArgs) -> CodeLens {
+/// A Run lens titled `title` at the entry's opening brace.
+pub fn code_lens(snapshot: &Snapshot, offset: usize, title: String, args: &LensArgs) -> CodeLens {
     let start = position(snapshot, offset);
     CodeLens {
         range: Range { start, end: start },
-        command: Some(run_command(args.kind.lens_title().to_owned(), args)),
+        command: Some(run_command(title, args)),
         data: None,
     }
 }

@@ -1,5 +1,5 @@
-//! Completion: field names, booleans and regions offline; online, instance ids, containers
-//! and the API's regions from the cache (a missing list is fetched in the background and the
+//! Completion: field names, booleans and regions offline; online, instance ids, names, tag
+//! keys and values, containers and the API's regions from the cache (a missing list is fetched in the background and the
 //! answer says it is incomplete; completion never waits on the network).
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{CompletionParams, CompletionResponse};
 
 use super::{ensure_groups, region_for};
-use crate::analysis::completion::{self, Candidate, CompletionContext, Site};
+use crate::analysis::completion::{self, Candidate, CompletionContext, ObjectKind, Site};
 use crate::analysis::{fields, instances};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
@@ -35,46 +35,71 @@ pub async fn completion(
     )))
 }
 
-/// Candidates from the API for the cursor's value, and whether the list is still loading.
+/// Candidates from the API for the cursor's key or value, and whether the list is still loading.
 fn online_candidates(
     session: &Arc<Session>,
     snapshot: &Snapshot,
     context: &CompletionContext,
     cursor: usize,
 ) -> Option<(Vec<Candidate>, bool)> {
-    let Site::Value { object, field } = &context.site else {
-        return None;
-    };
     let model = snapshot.analysis().model.as_ref()?;
     let options = session.settings().online_options();
     if !options.enabled {
         return None;
     }
-    if field == fields::REGION_ID {
-        session.online.ensure_regions(&options);
-        let regions = session.online.regions()?;
-        return Some((instances::region_candidates(&regions, context), false));
-    }
-    if field != fields::CONTAINER_GROUP_ID && field != fields::CONTAINER_NAME {
-        return None;
-    }
-    let region = region_for(session, model, *object)?;
+    let object = match &context.site {
+        Site::Key { object, .. } | Site::Value { object, .. }
+            if matches!(object, ObjectKind::Tags(_)) =>
+        {
+            *object
+        }
+        Site::Value { field, .. } if field == fields::REGION_ID => {
+            session.online.ensure_regions(&options);
+            let regions = session.online.regions()?;
+            return Some((instances::region_candidates(&regions, context), false));
+        }
+        Site::Value { object, field } if INSTANCE_FIELDS.contains(&field.as_str()) => *object,
+        _ => return None,
+    };
+    let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
     let loading = !session.online.is_fresh(&region, &options);
     let Some(groups) = session.online.groups(&region) else {
         return Some((Vec::new(), true));
     };
-    let items = if field == fields::CONTAINER_GROUP_ID {
-        let typed = instances::typed_text(snapshot.text(), context, cursor);
-        instances::group_candidates(&groups, context, &typed)
-    } else {
-        let id = instances::object_target(model, *object)?
-            .container_group_id
-            .value()?;
-        let group = groups
-            .iter()
-            .find(|group| *group.container_group_id == **id)?;
-        instances::container_candidates(group, context)
+    let items = match &context.site {
+        Site::Key {
+            present,
+            needs_colon,
+            ..
+        } => instances::tag_key_candidates(&groups, context, present, *needs_colon),
+        Site::Value {
+            object: ObjectKind::Tags(_),
+            field: key,
+        } => instances::tag_value_candidates(&groups, context, key),
+        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_ID => {
+            let typed = instances::typed_text(snapshot.text(), context, cursor);
+            instances::group_candidates(&groups, context, &typed)
+        }
+        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
+            instances::name_candidates(&groups, context)
+        }
+        Site::Value { .. } => {
+            let id = instances::object_target(model, object)?
+                .container_group_id
+                .value()?;
+            let group = groups
+                .iter()
+                .find(|group| *group.container_group_id == **id)?;
+            instances::container_candidates(group, context)
+        }
     };
     Some((items, loading))
 }
+
+/// The fields whose values come from the region's instance list.
+const INSTANCE_FIELDS: [&str; 3] = [
+    fields::CONTAINER_GROUP_ID,
+    fields::CONTAINER_GROUP_NAME,
+    fields::CONTAINER_NAME,
+];

@@ -1,13 +1,18 @@
-//! The ways a run starts and shows: a lens on every entry (`▶ Run`, `▶ Open terminal`,
-//! `▶ Stream`), the "Run … in …" code action, and the inlay hint with each run's result.
+//! The ways a run starts and shows: a lens on every entry (`▶ Run`, `▶ Run on N instances` for
+//! a selector whose region's list is cached, `▶ Open terminal`, `▶ Stream`), the "Run … in …"
+//! code action, and the inlay hint with each run's result.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionOrCommand, CodeLens, CodeLensParams, InlayHint, InlayHintParams,
 };
 
+use super::region_for;
+use crate::analysis::completion::ObjectKind;
 use crate::analysis::model::{Entry, Model};
+use crate::analysis::resolve::{Target, target_of};
 use crate::analysis::run_result;
+use crate::analysis::selector::count_instances;
 use crate::analysis::symbols::{command_line, entry_name};
 use crate::lsp::ext::{EntryKind, LensArgs};
 use crate::lsp::session::{Session, Snapshot};
@@ -39,14 +44,29 @@ pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Opti
         .entries
         .iter()
         .map(|entry| {
-            to_proto::code_lens(
-                &snapshot,
-                entry.span.start,
-                &lens_args(&snapshot, model, entry),
-            )
+            let args = lens_args(&snapshot, model, entry);
+            let title = match selector_targets(session, model, entry) {
+                Some(count) if args.kind == EntryKind::Run => {
+                    format!("▶ Run on {}", count_instances(count))
+                }
+                _ => args.kind.lens_title().to_owned(),
+            };
+            to_proto::code_lens(&snapshot, entry.span.start, title, &args)
         })
         .collect();
     Ok(Some(lenses))
+}
+
+/// How many targets the entry's selector has in its region's cached list (`None`: not a
+/// selector, or no list yet).
+fn selector_targets(session: &Session, model: &Model, entry: &Entry) -> Option<usize> {
+    let Some(Target::Selector(selector)) = target_of(model.target(entry)) else {
+        return None;
+    };
+    let container = model.resolve(entry, |f| &f.container_name).slot.value()?;
+    let region = region_for(session, model, ObjectKind::Entry(entry.index))?;
+    let groups = session.online.groups(&region)?;
+    Some(selector.select(&groups, container).targets.len())
 }
 
 /// `Run <Label, else the command> in <ContainerName>` for the entry holding `offset`.
