@@ -174,12 +174,13 @@ const COMPLETED: &str = r#"{
   "Execs": [
     {"ContainerGroupName": "", "Command": ["ls"]},
     {"Tags": {"": ""}, "Command": ["ls"]},
-    {"Tags": {"app": "", "e": "x"}, "Command": ["ls"]}
+    {"Tags": {"app": "", "e": "x"}, "Command": ["ls"]},
+    {"Tags": {"app": "web"}, "ContainerName": "", "Command": ["ls"]}
   ]
 }"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn completes_instance_names_and_the_tags_seen_on_the_region() {
+async fn completes_instance_names_the_tags_seen_on_the_region_and_the_selected_containers() {
     let (_fake, mut client) = start_fleet(editor()).await;
     client.open(URI, COMPLETED);
 
@@ -209,6 +210,17 @@ async fn completes_instance_names_and_the_tags_seen_on_the_region() {
     assert_eq!(labels(&values), ["api", "web"], "the values of `app`");
     assert_eq!(values["items"][1]["detail"], "4 instances");
     assert_eq!(values["items"][0]["detail"], "1 instance");
+
+    let (line, character) = after(
+        COMPLETED,
+        "{\"Tags\": {\"app\": \"web\"}, \"ContainerName\": \"",
+    );
+    let containers = complete_list(&mut client, URI, line, character);
+    assert_eq!(
+        labels(&containers),
+        ["nginx", "sidecar"],
+        "the containers of the instances the selector matches"
+    );
 }
 
 /// Hovers until the answer holds `wanted` (the list has landed), within a bound.

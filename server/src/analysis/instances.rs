@@ -99,11 +99,17 @@ pub fn group_candidates(
         .collect()
 }
 
-/// The containers of one instance, with image and readiness.
-pub fn container_candidates(group: &ContainerGroup, context: &CompletionContext) -> Vec<Candidate> {
-    group
-        .containers
-        .iter()
+/// The containers of the entry's instances (one for an id, the matches of a selector), each
+/// name once, with image and readiness (of the first instance that has it).
+pub fn container_candidates<'a>(
+    groups: impl IntoIterator<Item = &'a ContainerGroup>,
+    context: &CompletionContext,
+) -> Vec<Candidate> {
+    let mut seen = std::collections::HashSet::new();
+    groups
+        .into_iter()
+        .flat_map(|group| &group.containers)
+        .filter(|container| seen.insert(container.name.as_str()))
         .map(|container| {
             let state = if container.ready {
                 "ready".to_owned()

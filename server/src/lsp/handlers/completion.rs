@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::{CompletionParams, CompletionResponse};
 
 use super::{ensure_groups, region_for};
 use crate::analysis::completion::{self, Candidate, CompletionContext, ObjectKind, Site};
+use crate::analysis::resolve::{self, Target};
 use crate::analysis::{fields, instances};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
@@ -84,15 +85,15 @@ fn online_candidates(
         Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
             instances::name_candidates(&groups, context)
         }
-        Site::Value { .. } => {
-            let id = instances::object_target(model, object)?
-                .container_group_id
-                .value()?;
-            let group = groups
-                .iter()
-                .find(|group| *group.container_group_id == **id)?;
-            instances::container_candidates(group, context)
-        }
+        Site::Value { .. } => match resolve::target_of(instances::object_target(model, object)?)? {
+            Target::Id(id) => {
+                let group = groups.iter().find(|group| group.container_group_id == id)?;
+                instances::container_candidates([group], context)
+            }
+            Target::Selector(selector) => {
+                instances::container_candidates(selector.matching(&groups), context)
+            }
+        },
     };
     Some((items, loading))
 }
