@@ -37,7 +37,16 @@ async fn completes_instances_by_id_or_name_inherited_containers_and_regions() {
     );
     let item = &by_name["items"][0];
     assert_eq!(item["detail"], "cache · Running");
-    assert_eq!(item["textEdit"]["newText"], "\"eci-bp1fakeredis002\"");
+    assert_eq!(item["textEdit"]["newText"], "eci-bp1fakeredis002");
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": 5, "character": 26}, "end": {"line": 5, "character": 30}}),
+        "inside the quotes of `\"cach\"`"
+    );
+    assert_eq!(
+        item["filterText"], "cache eci-bp1fakeredis002",
+        "the name first, without quotes, so typing the name keeps the item"
+    );
     assert!(
         item["documentation"]["value"]
             .as_str()
@@ -79,6 +88,48 @@ async fn completes_instances_by_id_or_name_inherited_containers_and_regions() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(labels(&regions).contains(&"cn-shanghai".to_owned()));
+}
+
+/// Ids, containers and regions from the API follow the offline items' edit rules: the range
+/// is the word inside the quotes (up to the cursor in an unclosed string, whose new text closes
+/// it), and the filter text is bare.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_items_replace_only_the_word_being_typed() {
+    let (_fake, mut client) = start(json!({}), editor()).await;
+    let text = "{\n  \"RegionId\": \"cn-hangzhou\",\n  \"Execs\": [\n    {\"ContainerGroupId\": \"eci-bp1fakep\n  ]\n}\n";
+    client.open(URI, text);
+    // Line 3: `    {"ContainerGroupId": "eci-bp1fakep` -- an unclosed id, typed from its start.
+    let list = complete_list(&mut client, URI, 3, 38);
+    assert_eq!(labels(&list), ["eci-bp1fakepend0003"]);
+    let item = &list["items"][0];
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": 3, "character": 26}, "end": {"line": 3, "character": 38}})
+    );
+    assert_eq!(item["textEdit"]["newText"], "eci-bp1fakepend0003\"");
+    assert_eq!(
+        item["filterText"], "eci-bp1fakepend0003 batch-pending",
+        "an id typed from its start comes first in the filter text"
+    );
+
+    let text = "{\"RegionId\": \"cn-hangzhou\", \"ContainerGroupId\": \"eci-bp1fakeweb0001\", \"ContainerName\": ng, \"Command\": [\"ls\"]}";
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    let list = complete_list(&mut client, URI, 0, 89);
+    let nginx = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["label"] == "nginx")
+        .expect("nginx offered");
+    assert_eq!(
+        nginx["textEdit"],
+        json!({"range": {"start": {"line": 0, "character": 87}, "end": {"line": 0, "character": 89}}, "newText": "\"nginx\""}),
+        "a bare word becomes the whole string"
+    );
+    assert_eq!(nginx["filterText"], "nginx");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -192,7 +192,10 @@ async fn completes_instance_names_the_tags_seen_on_the_region_and_the_selected_c
     );
     let web3 = &names["items"][3];
     assert_eq!(web3["detail"], "eci-web3 · Pending");
-    assert_eq!(web3["textEdit"]["newText"], "\"web-3\"");
+    assert_eq!(
+        web3["textEdit"]["newText"], "web-3",
+        "inside the quotes, as every item"
+    );
 
     let (line, character) = after(COMPLETED, "{\"Tags\": {\"");
     let keys = complete_list(&mut client, URI, line, character);

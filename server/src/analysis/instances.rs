@@ -4,10 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::command::json_string;
-use super::completion::{
-    Candidate, CandidateKind, CompletionContext, ObjectKind, key_candidate, value_candidate,
-};
+use super::completion::{Candidate, CompletionContext, ObjectKind, key_candidate, value_candidate};
 use super::model::{Fields, Model, Slot, TargetFields};
 use super::regions;
 use super::resolve;
@@ -42,11 +39,12 @@ pub fn object_target(model: &Model, object: ObjectKind) -> Option<&TargetFields>
     }
 }
 
-/// What the user has typed of the value up to the cursor, without the quote, lower-cased.
+/// What the user has typed of the value up to the cursor, lower-cased.
 pub fn typed_text(text: &str, context: &CompletionContext, cursor: usize) -> String {
     let end = cursor.clamp(context.replace.start, context.replace.end);
-    let typed = text.get(context.replace.start..end).unwrap_or_default();
-    typed.trim_matches('"').to_lowercase()
+    text.get(context.replace.start..end)
+        .unwrap_or_default()
+        .to_lowercase()
 }
 
 /// Instance ids matching what is typed (by id or name), running ones first.
@@ -72,29 +70,26 @@ pub fn group_candidates(
         .into_iter()
         .map(|group| {
             let id = &group.container_group_id;
+            let name = &group.container_group_name;
             let containers: Vec<String> = group
                 .containers
                 .iter()
                 .map(|c| format!("- `{}` {}", c.name, c.image))
                 .collect();
-            Candidate {
-                label: id.clone(),
-                kind: CandidateKind::Value,
-                detail: Some(format!("{} · {}", group.container_group_name, group.status)),
-                documentation: Some(format!(
-                    "**{}**\n\n{}",
-                    group.container_group_name,
-                    containers.join("\n")
-                )),
-                insert: format!("\"{id}\""),
-                replace: context.replace,
-                filter: format!(
-                    "{}{} {}",
-                    if context.quoted { "\"" } else { "" },
-                    group.container_group_name,
-                    id
-                ),
-            }
+            let mut candidate =
+                value_candidate(context, id, Some(format!("{name} · {}", group.status)));
+            candidate.documentation = Some(format!("**{name}**\n\n{}", containers.join("\n")));
+            // Typing the name finds the id: the filter starts with the name, unless what is
+            // typed is the start of the id (clients that match prefixes keep the item then).
+            let id_typed = !typed.is_empty()
+                && id.to_lowercase().starts_with(typed)
+                && !name.to_lowercase().starts_with(typed);
+            candidate.filter = if id_typed {
+                format!("{id} {name}")
+            } else {
+                format!("{name} {id}")
+            };
+            candidate
         })
         .collect()
 }
@@ -116,12 +111,8 @@ pub fn container_candidates<'a>(
             } else {
                 format!("not ready ({})", container.current_state.state)
             };
-            let mut candidate = value_candidate(
-                context,
-                &container.name,
-                Some(container.image.clone()),
-                format!("\"{}\"", container.name),
-            );
+            let mut candidate =
+                value_candidate(context, &container.name, Some(container.image.clone()));
             candidate.documentation = Some(format!("`{}`\n\n{state}", container.image));
             candidate
         })
@@ -134,12 +125,7 @@ pub fn region_candidates(api_regions: &[Region], context: &CompletionContext) ->
         .iter()
         .map(|region| {
             let detail = regions::region_name(&region.region_id).map(str::to_owned);
-            value_candidate(
-                context,
-                &region.region_id,
-                detail,
-                format!("\"{}\"", region.region_id),
-            )
+            value_candidate(context, &region.region_id, detail)
         })
         .collect()
 }
@@ -186,7 +172,7 @@ pub fn name_candidates(groups: &[ContainerGroup], context: &CompletionContext) -
                 [group] => format!("{} · {}", group.container_group_id, group.status),
                 many => count_instances(many.len()),
             };
-            value_candidate(context, name, Some(detail), json_string(name))
+            value_candidate(context, name, Some(detail))
         })
         .collect()
 }
@@ -230,7 +216,7 @@ pub fn tag_value_candidates(
         .iter()
         .map(|(value, count)| {
             let detail = Some(count_instances(*count));
-            value_candidate(context, value, detail, json_string(value))
+            value_candidate(context, value, detail)
         })
         .collect()
 }

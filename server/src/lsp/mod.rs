@@ -5,8 +5,10 @@
 
 mod capabilities;
 mod config;
+mod direct;
 mod documents;
 mod ext;
+mod frames;
 mod from_proto;
 mod handlers;
 mod ordered;
@@ -27,9 +29,18 @@ use session::{Negotiated, Session};
 pub async fn serve() -> std::process::ExitCode {
     let documents: Arc<Documents> = Arc::default();
     let negotiated: Arc<Mutex<Negotiated>> = Arc::default();
-    let (service, socket) = LspService::new(|client| server::Server {
-        session: Arc::new(Session::new(client, documents.clone(), negotiated.clone())),
+    let mut made = None;
+    let (service, socket) = LspService::new(|client| {
+        let session = Arc::new(Session::new(client, documents.clone(), negotiated.clone()));
+        made = Some(session.clone());
+        server::Server { session }
     });
+    // LspService::new calls the constructor before it returns; were that ever to change, the
+    // server would say so rather than serve without its direct routes.
+    let Some(session) = made else {
+        tracing::error!("the LSP service was not constructed");
+        return std::process::ExitCode::from(2);
+    };
     let service = ordered::InOrder {
         inner: service,
         documents,
@@ -43,6 +54,7 @@ pub async fn serve() -> std::process::ExitCode {
         tokio::io::stdout(),
         service,
         socket,
+        direct::routes(session),
         concurrency,
     )
     .await

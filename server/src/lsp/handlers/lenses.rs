@@ -3,9 +3,7 @@
 //! code action, and the inlay hint with each run's result.
 
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::{
-    CodeActionOrCommand, CodeLens, CodeLensParams, InlayHint, InlayHintParams,
-};
+use tower_lsp_server::ls_types::{CodeActionOrCommand, CodeLensParams, InlayHint, InlayHintParams};
 
 use super::region_for;
 use crate::analysis::completion::ObjectKind;
@@ -14,7 +12,7 @@ use crate::analysis::resolve::{Target, target_of};
 use crate::analysis::run_result;
 use crate::analysis::selector::count_instances;
 use crate::analysis::symbols::{command_line, entry_name};
-use crate::lsp::ext::{EntryKind, LensArgs};
+use crate::lsp::ext::{EntryKind, LensArgs, RunLens};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
 
@@ -33,7 +31,8 @@ fn lens_args(snapshot: &Snapshot, model: &Model, entry: &Entry) -> LensArgs {
     }
 }
 
-pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+/// A lens per entry (served by `direct.rs`: the answer is serialised without a `Value` tree).
+pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Option<Vec<RunLens>>> {
     let Some(snapshot) = session.snapshot(&params.text_document.uri).await else {
         return Ok(Some(Vec::new()));
     };
@@ -51,7 +50,7 @@ pub async fn code_lens(session: &Session, params: CodeLensParams) -> Result<Opti
                 }
                 _ => args.kind.lens_title().to_owned(),
             };
-            to_proto::code_lens(&snapshot, entry.span.start, title, &args)
+            to_proto::code_lens(&snapshot, entry.span.start, title, args)
         })
         .collect();
     Ok(Some(lenses))

@@ -4,10 +4,14 @@
 pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
+pub mod folding;
+pub mod formatting;
 pub mod hover;
 pub mod lenses;
 pub mod lifecycle;
+pub mod links;
 pub mod run;
+pub mod selection;
 pub mod symbols;
 
 use std::sync::Arc;
