@@ -175,7 +175,8 @@ const COMPLETED: &str = r#"{
     {"ContainerGroupName": "", "Command": ["ls"]},
     {"Tags": {"": ""}, "Command": ["ls"]},
     {"Tags": {"app": "", "e": "x"}, "Command": ["ls"]},
-    {"Tags": {"app": "web"}, "ContainerName": "", "Command": ["ls"]}
+    {"Tags": {"app": "web"}, "ContainerName": "", "Command": ["ls"]},
+    {"ContainerGroupName": "EB-", "Tags": {"env": "st"}, "Command": ["ls"]}
   ]
 }"#;
 
@@ -213,6 +214,15 @@ async fn completes_instance_names_the_tags_seen_on_the_region_and_the_selected_c
     assert_eq!(labels(&values), ["api", "web"], "the values of `app`");
     assert_eq!(values["items"][1]["detail"], "4 instances");
     assert_eq!(values["items"][0]["detail"], "1 instance");
+
+    // What is typed filters the list, anywhere in a name or value (a long list is cut to the
+    // best items, and the client asks again as the user types).
+    let (line, character) = after(COMPLETED, "\"EB-");
+    let typed = complete_list(&mut client, URI, line, character);
+    assert_eq!(labels(&typed), ["web-1", "web-2", "web-3", "web-4"]);
+    let (line, character) = after(COMPLETED, "\"env\": \"st");
+    let typed = complete_list(&mut client, URI, line, character);
+    assert_eq!(labels(&typed), ["staging"]);
 
     let (line, character) = after(
         COMPLETED,
@@ -333,7 +343,7 @@ async fn the_lens_of_a_sync_selector_counts_its_targets_once_the_list_is_known()
     assert_eq!(
         titles(&before),
         ["▶ Run", "▶ Run", "▶ Run", "▶ Run", "▶ Run", "▶ Stream"],
-        "no list yet: no count"
+        "no list yet: no count, no status"
     );
     client.wait_for(|m| m["method"] == "workspace/codeLens/refresh");
     let after = lens_commands(&mut client);
@@ -344,7 +354,7 @@ async fn the_lens_of_a_sync_selector_counts_its_targets_once_the_list_is_known()
             "▶ Run on 2 instances",
             "▶ Run on 1 instance",
             "▶ Run on 0 instances",
-            "▶ Run",
+            "▶ Run · ● Running",
             "▶ Stream"
         ]
     );

@@ -3,6 +3,7 @@
 //! an instance or of a selector.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::completion::{Candidate, CompletionContext, ObjectKind, key_candidate, value_candidate};
 use super::model::{Fields, Model, Slot, TargetFields};
@@ -47,12 +48,49 @@ pub fn typed_text(text: &str, context: &CompletionContext, cursor: usize) -> Str
         .to_lowercase()
 }
 
-/// Instance ids matching what is typed (by id or name), running ones first.
+/// An instance's status as a lens shows it: `● Running` (commands can run), else `○ Pending`,
+/// `○ Failed`, ...
+pub fn status_badge(status: &str) -> String {
+    let status = super::hidden::escape_hidden(status);
+    match status.as_str() {
+        "Running" => "● Running".to_owned(),
+        "" => "○ status unknown".to_owned(),
+        other => format!("○ {other}"),
+    }
+}
+
+/// `cached 5 min ago`: how old a list read back from an earlier session is.
+pub fn cached_age(age: Duration) -> String {
+    let minutes = age.as_secs() / 60;
+    match minutes {
+        0 => "cached just now".to_owned(),
+        1..60 => format!("cached {minutes} min ago"),
+        60..2880 => format!("cached {} h ago", minutes / 60),
+        _ => format!("cached {} days ago", minutes / 1440),
+    }
+}
+
+/// A line under a hover whose list is not the live, whole one: kept from an earlier session,
+/// or still arriving page by page (empty otherwise).
+fn list_note(cached: Option<Duration>, complete: bool) -> String {
+    match (cached, complete) {
+        (Some(age), _) => format!("\n_{}; being refreshed_\n", cached_age(age)),
+        (None, false) => "\n_the listing is still arriving: what has come so far_\n".to_owned(),
+        (None, true) => String::new(),
+    }
+}
+
+/// Instance ids matching what is typed (by id or name), running ones first; `cached` is the
+/// age of a list kept from an earlier session, shown in each item's detail.
 pub fn group_candidates(
     groups: &[ContainerGroup],
     context: &CompletionContext,
     typed: &str,
+    cached: Option<Duration>,
 ) -> Vec<Candidate> {
+    let age = cached
+        .map(|age| format!(" · {}", cached_age(age)))
+        .unwrap_or_default();
     let mut matching: Vec<&ContainerGroup> = groups
         .iter()
         .filter(|group| {
@@ -77,7 +115,7 @@ pub fn group_candidates(
                 .map(|c| format!("- `{}` {}", c.name, c.image))
                 .collect();
             let mut candidate =
-                value_candidate(context, id, Some(format!("{name} · {}", group.status)));
+                value_candidate(context, id, Some(format!("{name} · {}{age}", group.status)));
             candidate.documentation = Some(format!("**{name}**\n\n{}", containers.join("\n")));
             // Typing the name finds the id: the filter starts with the name, unless what is
             // typed is the start of the id (clients that match prefixes keep the item then).
@@ -130,8 +168,9 @@ pub fn region_candidates(api_regions: &[Region], context: &CompletionContext) ->
         .collect()
 }
 
-/// The hover of an instance id: name, status, zone, IP, creation time and containers.
-pub fn instance_markdown(group: &ContainerGroup) -> String {
+/// The hover of an instance id: name, status, zone, IP, creation time and containers, and the
+/// list's age when it was kept from an earlier session.
+pub fn instance_markdown(group: &ContainerGroup, cached: Option<Duration>) -> String {
     let mut text = format!(
         "**{}** `{}`\n\n| | |\n|---|---|\n| status | {} |\n| zone | {} |\n| private IP | {} |\n| created | {} |\n\n",
         group.container_group_name,
@@ -152,14 +191,25 @@ pub fn instance_markdown(group: &ContainerGroup) -> String {
             container.name, container.image, container.current_state.state
         ));
     }
+    text.push_str(&list_note(cached, true));
     text
 }
 
-/// Instance names for `ContainerGroupName`, each once, with its instance's id and status (or
-/// how many instances share it). A pattern is typed by hand.
-pub fn name_candidates(groups: &[ContainerGroup], context: &CompletionContext) -> Vec<Candidate> {
+/// Whether `text` holds what is typed (lower-cased, as `typed_text` gives it).
+fn holds_typed(text: &str, typed: &str) -> bool {
+    typed.is_empty() || text.to_lowercase().contains(typed)
+}
+
+/// Instance names for `ContainerGroupName` that hold what is typed, each once, with its
+/// instance's id and status (or how many instances share it). A pattern is typed by hand.
+pub fn name_candidates(
+    groups: &[ContainerGroup],
+    context: &CompletionContext,
+    typed: &str,
+) -> Vec<Candidate> {
     let mut by_name: BTreeMap<&str, Vec<&ContainerGroup>> = BTreeMap::new();
-    for group in groups.iter().filter(|g| !g.container_group_name.is_empty()) {
+    let named = groups.iter().filter(|g| !g.container_group_name.is_empty());
+    for group in named.filter(|g| holds_typed(&g.container_group_name, typed)) {
         by_name
             .entry(&group.container_group_name)
             .or_default()
@@ -177,16 +227,18 @@ pub fn name_candidates(groups: &[ContainerGroup], context: &CompletionContext) -
         .collect()
 }
 
-/// The tag keys seen on the region's instances, but those the `Tags` object already has,
-/// each with the values seen.
+/// The tag keys seen on the region's instances that hold what is typed, but those the `Tags`
+/// object already has, each with the values seen.
 pub fn tag_key_candidates(
     groups: &[ContainerGroup],
     context: &CompletionContext,
+    typed: &str,
     present: &[String],
     needs_colon: bool,
 ) -> Vec<Candidate> {
     seen_tags(groups)
         .into_iter()
+        .filter(|(key, _)| holds_typed(key, typed))
         .filter(|(key, _)| !present.iter().any(|written| written == key))
         .map(|(key, values)| {
             let listed: Vec<&str> = values.keys().take(LISTED_VALUES).copied().collect();
@@ -202,10 +254,12 @@ pub fn tag_key_candidates(
         .collect()
 }
 
-/// The values seen for the tag `key`, each with how many instances carry it.
+/// The values seen for the tag `key` that hold what is typed, each with how many instances
+/// carry it.
 pub fn tag_value_candidates(
     groups: &[ContainerGroup],
     context: &CompletionContext,
+    typed: &str,
     key: &str,
 ) -> Vec<Candidate> {
     let tags = seen_tags(groups);
@@ -214,6 +268,7 @@ pub fn tag_value_candidates(
     };
     values
         .iter()
+        .filter(|(value, _)| holds_typed(value, typed))
         .map(|(value, count)| {
             let detail = Some(count_instances(*count));
             value_candidate(context, value, detail)
@@ -241,12 +296,15 @@ fn seen_tags(groups: &[ContainerGroup]) -> BTreeMap<&str, BTreeMap<&str, usize>>
 const LISTED_INSTANCES: usize = 50;
 
 /// The hover of a selector: the instances of `region` it matches, with their status and, given
-/// the entry's container, whether each is a target of a run and why not.
+/// the entry's container, whether each is a target of a run and why not; `cached` and
+/// `complete` say how current the list is.
 pub fn selector_markdown(
     selector: &Selector,
     groups: &[ContainerGroup],
     container: Option<&str>,
     region: &str,
+    cached: Option<Duration>,
+    complete: bool,
 ) -> String {
     let (summary, rows): (String, Vec<(&ContainerGroup, String)>) = match container {
         Some(container) => {
@@ -278,6 +336,7 @@ pub fn selector_markdown(
     let mut text = format!("**{}**\n\n", selector.describe());
     if rows.is_empty() {
         text.push_str(&format!("No instance in {region} matches.\n"));
+        text.push_str(&list_note(cached, complete));
         return text;
     }
     text.push_str(&summary);
@@ -291,6 +350,7 @@ pub fn selector_markdown(
     if rows.len() > LISTED_INSTANCES {
         text.push_str(&format!("\n… and {} more\n", rows.len() - LISTED_INSTANCES));
     }
+    text.push_str(&list_note(cached, complete));
     text
 }
 

@@ -211,6 +211,11 @@ impl EciClient {
         &self.inner.endpoint
     }
 
+    /// Who calls: the AccessKeyId (not a secret: every call carries it in clear).
+    pub fn access_key_id(&self) -> &str {
+        &self.inner.credentials.access_key_id
+    }
+
     /// Where the credentials came from.
     pub fn credentials_source(&self) -> &CredentialSource {
         &self.inner.credentials.source
@@ -227,6 +232,18 @@ impl EciClient {
         &self,
         region: &str,
         ids: &[String],
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        self.describe_container_groups_paged(region, ids, |_| {})
+            .await
+    }
+
+    /// As `describe_container_groups`, telling `on_page` each page's groups as it arrives (a
+    /// long list can be shown while the rest is still coming).
+    pub async fn describe_container_groups_paged(
+        &self,
+        region: &str,
+        ids: &[String],
+        mut on_page: impl FnMut(&[ContainerGroup]),
     ) -> Result<Vec<ContainerGroup>, ApiError> {
         let batches: Vec<Option<String>> = if ids.is_empty() {
             vec![None]
@@ -249,6 +266,7 @@ impl EciClient {
                 let page: ContainerGroupsPage = self
                     .call("DescribeContainerGroups", CallKind::Read, &params)
                     .await?;
+                on_page(&page.container_groups);
                 groups.extend(page.container_groups);
                 // An empty token ends the list; the same token again would loop forever.
                 if page.next_token.is_empty() || page.next_token == token {

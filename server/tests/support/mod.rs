@@ -84,9 +84,11 @@ impl LspClient {
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         for (key, _) in std::env::vars() {
+            // XDG_CACHE_HOME too: instance lists are kept in the (temporary) HOME's cache.
             if key.starts_with("ALIBABA_CLOUD_")
                 || key.starts_with("ALICLOUD_")
                 || key.starts_with("ECI_EXEC_")
+                || key == "XDG_CACHE_HOME"
             {
                 command.env_remove(key);
             }

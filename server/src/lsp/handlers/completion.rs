@@ -1,6 +1,7 @@
 //! Completion: field names, booleans and regions offline; online, instance ids, names, tag
-//! keys and values, containers and the API's regions from the cache (a missing list is fetched in the background and the
-//! answer says it is incomplete; completion never waits on the network).
+//! keys and values, containers and the API's regions from the cache (a missing list is
+//! fetched in the background and the answer says it is incomplete; completion never waits on
+//! the network).
 
 use std::sync::Arc;
 
@@ -13,6 +14,9 @@ use crate::analysis::resolve::{self, Target};
 use crate::analysis::{fields, instances};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
+
+/// The most items one answer carries.
+const MAX_ITEMS: usize = 200;
 
 pub async fn completion(
     session: &Arc<Session>,
@@ -27,8 +31,15 @@ pub async fn completion(
         return Ok(None);
     };
     // Online candidates replace the offline ones where there are any.
-    let (candidates, is_incomplete) = online_candidates(session, &snapshot, &context, offset)
-        .unwrap_or_else(|| (completion::offline_candidates(&context), false));
+    let (mut candidates, mut is_incomplete) =
+        online_candidates(session, &snapshot, &context, offset)
+            .unwrap_or_else(|| (completion::offline_candidates(&context), false));
+    // Thousands of instances would make every answer slow to build and to show: the best ones
+    // are sent, and the client asks again as the user types (which filters them).
+    if candidates.len() > MAX_ITEMS {
+        candidates.truncate(MAX_ITEMS);
+        is_incomplete = true;
+    }
     Ok(Some(to_proto::completion(
         &snapshot,
         candidates,
@@ -64,38 +75,38 @@ fn online_candidates(
     };
     let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
+    // Until the list is fresh the answer is incomplete: the client asks again as the user types,
+    // and gets the pages that have arrived since.
     let loading = !session.online.is_fresh(&region, &options);
-    let Some(groups) = session.online.groups(&region) else {
+    let Some(list) = session.online.groups(&region) else {
         return Some((Vec::new(), true));
     };
+    let groups = &list.groups;
+    let typed = instances::typed_text(snapshot.text(), context, cursor);
     let items = match &context.site {
         Site::Key {
             present,
             needs_colon,
             ..
-        } => instances::tag_key_candidates(&groups, context, present, *needs_colon),
+        } => instances::tag_key_candidates(groups, context, &typed, present, *needs_colon),
         Site::Value {
             object: ObjectKind::Tags(_),
             field: key,
-        } => instances::tag_value_candidates(&groups, context, key),
+        } => instances::tag_value_candidates(groups, context, &typed, key),
         Site::Value { field, .. } if field == fields::CONTAINER_GROUP_ID => {
-            let typed = instances::typed_text(snapshot.text(), context, cursor);
-            instances::group_candidates(&groups, context, &typed)
+            instances::group_candidates(groups, context, &typed, list.cached_age())
         }
         Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
-            instances::name_candidates(&groups, context)
+            instances::name_candidates(groups, context, &typed)
         }
         Site::Value { .. } => match resolve::target_of(instances::object_target(model, object)?)? {
-            Target::Id(id) => {
-                let group = groups.iter().find(|group| group.container_group_id == id)?;
-                instances::container_candidates([group], context)
-            }
+            Target::Id(id) => instances::container_candidates([list.find(&id)?], context),
             Target::Selector(selector) => {
-                instances::container_candidates(selector.matching(&groups), context)
+                instances::container_candidates(selector.matching(groups), context)
             }
         },
     };
-    Some((items, loading))
+    Some((items, loading || !list.complete))
 }
 
 /// The fields whose values come from the region's instance list.

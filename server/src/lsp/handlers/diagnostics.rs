@@ -1,7 +1,7 @@
 //! Diagnostics: pushed after every change with the document version (never a stale one),
 //! pulled through `textDocument/diagnostic` when the client supports it, cleared on close, and
 //! delivered again whenever an instance list lands (`refresh_on_landing`, the one place that
-//! closes the loop diagnostics -> fetch -> list landed -> diagnostics, and lenses).
+//! closes the loop diagnostics -> fetch -> list landed -> diagnostics).
 
 use std::sync::Arc;
 
@@ -99,21 +99,23 @@ pub async fn pull(
     to_proto::full_report(Some(result_id), diagnostics(session, &snapshot))
 }
 
-/// Delivers every open document's diagnostics again whenever an instance list lands or the
-/// caches are reset, and asks for lenses again (a selector's count of targets); runs for the
+/// Delivers every open document's diagnostics again, and asks for lenses again (their
+/// instance statuses), whenever an instance list lands or the caches are reset; runs for the
 /// whole session.
 pub async fn refresh_on_landing(session: Arc<Session>) {
     let mut landed = session.online.landed();
     while landed.changed().await.is_ok() {
-        if !session.pulls_diagnostics() {
-            for (uri, version) in session.documents.open_versions() {
-                schedule_push(&session, uri, version);
-            }
-        } else if session.flags().diagnostic_refresh {
-            let _ = session.client.workspace_diagnostic_refresh().await;
-        }
         if session.flags().code_lens_refresh {
             let _ = session.client.code_lens_refresh().await;
+        }
+        if session.pulls_diagnostics() {
+            if session.flags().diagnostic_refresh {
+                let _ = session.client.workspace_diagnostic_refresh().await;
+            }
+            continue;
+        }
+        for (uri, version) in session.documents.open_versions() {
+            schedule_push(&session, uri, version);
         }
     }
 }

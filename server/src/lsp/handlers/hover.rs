@@ -49,9 +49,11 @@ fn instance_hover(
     let object = target.entry.map_or(ObjectKind::Defaults, ObjectKind::Entry);
     let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
-    let groups = session.online.groups(&region)?;
-    let group = groups.iter().find(|group| group.container_group_id == id)?;
-    Some(instances::instance_markdown(group))
+    let list = session.online.groups(&region)?;
+    Some(instances::instance_markdown(
+        list.find(id)?,
+        list.cached_age(),
+    ))
 }
 
 /// What the selector written here matches in the cached list, and which are targets of the
@@ -71,12 +73,14 @@ fn selector_hover(
     let container = instances::object_value(model, object, |f| &f.container_name);
     let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
-    let groups = session.online.groups(&region)?;
+    let list = session.online.groups(&region)?;
     Some(instances::selector_markdown(
         &selector,
-        &groups,
+        &list.groups,
         container.as_deref(),
         &region,
+        list.cached_age(),
+        list.complete,
     ))
 }
 
