@@ -5,65 +5,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use fake_eci::{FakeConfig, FakeEci, Fault, TEST_KEY_ID, TEST_SECRET};
+use fake_eci::{FakeEci, Fault};
 use serde_json::{Value, json};
+use support::online::{complete_list, completion, editor, labels, start};
 use support::{LspClient, codes};
 
 const URI: &str = "file:///work/online.eci.json";
-
-async fn start(options: Value, capabilities: Value) -> (FakeEci, LspClient) {
-    let fake = FakeEci::start(FakeConfig::default())
-        .await
-        .expect("fake API");
-    let url = fake.url();
-    let env = [
-        ("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID),
-        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET),
-        ("ECI_EXEC_ENDPOINT", url.as_str()),
-    ];
-    let (client, _) = LspClient::initialized_with_env(capabilities, options, &env);
-    (fake, client)
-}
-
-fn editor() -> Value {
-    json!({
-        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
-        "workspace": {"inlayHint": {"refreshSupport": true}},
-        "textDocument": {"publishDiagnostics": {"versionSupport": true}},
-    })
-}
-
-fn completion(client: &mut LspClient, uri: &str, line: u32, character: u32) -> Value {
-    client.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
-    )
-}
-
-fn labels(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|item| item["label"].as_str().expect("label").to_owned())
-        .collect()
-}
-
-/// Asks until the list is complete (the cache is warm), within a bound.
-fn complete_list(client: &mut LspClient, uri: &str, line: u32, character: u32) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list = completion(client, uri, line, character);
-        if list["isIncomplete"] == false {
-            return list;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the list never completed: {list}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 const COMPLETION_FILE: &str = r#"{
   "RegionId": "cn-hangzhou",
@@ -197,11 +144,7 @@ async fn online_diagnostics_appear_from_the_cache_and_go_when_fixed() {
   ]
 }"#;
     client.open(URI, text);
-    let online = client.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && codes(&m["params"]["diagnostics"]).contains(&"unknown-container".to_owned())
-    });
-    let diagnostics = &online["params"]["diagnostics"];
+    let diagnostics = &client.diagnostics_with("unknown-container");
     let mut found = codes(diagnostics);
     found.sort();
     assert_eq!(
@@ -240,14 +183,8 @@ async fn online_diagnostics_appear_from_the_cache_and_go_when_fixed() {
             "\"ContainerName\": \"redis\", \"Command\": [\"ls\"]}\n  ]",
             "\"ContainerName\": \"log-agent\", \"Command\": [\"ls\"]}\n  ]",
         );
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]}),
-    );
-    let clean = client.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 2
-    });
-    assert_eq!(clean["params"]["diagnostics"], json!([]), "{fixed}");
+    let clean = client.replace_and_diagnose(URI, 2, &fixed);
+    assert_eq!(clean, json!([]), "{fixed}");
 }
 
 const RUN_FILE: &str = r#"{

@@ -23,7 +23,6 @@ use crate::analysis::actions::{Action, ActionKind};
 use crate::analysis::completion::{Candidate, CandidateKind};
 use crate::analysis::diagnostic::{Diagnostic, Edit, Severity};
 use crate::analysis::folding::{Fold, FoldKind};
-use crate::analysis::instances::status_badge;
 use crate::analysis::links::Link;
 use crate::analysis::run_result::RunRecord;
 use crate::analysis::span::Span;
@@ -189,18 +188,9 @@ fn run_command(title: String, args: &LensArgs) -> Command {
     }
 }
 
-/// A Run lens at the entry's opening brace, with its instance's status when it is known.
-pub fn code_lens(
-    snapshot: &Snapshot,
-    offset: usize,
-    args: LensArgs,
-    status: Option<&str>,
-) -> RunLens {
+/// A Run lens titled `title` at the entry's opening brace.
+pub fn code_lens(snapshot: &Snapshot, offset: usize, title: String, args: LensArgs) -> RunLens {
     let start = position(snapshot, offset);
-    let title = match status {
-        Some(status) => format!("{} · {}", args.kind.lens_title(), status_badge(status)),
-        None => args.kind.lens_title().to_owned(),
-    };
     RunLens {
         range: Range { start, end: start },
         command: RunCommand {
