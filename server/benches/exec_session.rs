@@ -21,7 +21,7 @@ use eci_exec_lsp::remote::{
     ClientOptions, EciClient, Environment, ExecRequest, install_tls_provider,
 };
 use fake_eci::{FakeConfig, FakeEci, TEST_KEY_ID, TEST_SECRET};
-use futures_util::{SinkExt, StreamExt};
+use futures::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
 const MIB: usize = 1 << 20;
@@ -308,7 +308,7 @@ impl Bench {
 /// The next standard output message of a session.
 async fn next_stdout<S>(socket: &mut S) -> Vec<u8>
 where
-    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
     loop {
         match socket.next().await {

@@ -50,12 +50,12 @@ pub struct ContainerGroup {
     /// The (non-init) containers.
     #[serde(deserialize_with = "lenient")]
     pub containers: Vec<Container>,
-    /// The instance's tags, in the API's order.
+    /// The instance's tags, which selectors match.
     #[serde(deserialize_with = "lenient")]
     pub tags: Vec<Tag>,
 }
 
-/// A tag of an instance.
+/// One tag of a container group.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Tag {

@@ -254,7 +254,7 @@ async fn a_selector_needs_exactly_one_running_target() {
     let err = text(&none.stderr);
     assert_eq!(none.status.code(), Some(2));
     assert!(
-        err.contains("web-frontend (eci-bp1fakeweb0001): it has no container named main"),
+        err.contains("web-frontend (eci-bp1fakeweb0001): no container named main"),
         "{err}"
     );
     assert_eq!(
@@ -297,7 +297,8 @@ const FILE: &str = r#"{
   "Execs": [
     {"Label": "count", "ContainerName": "nginx", "Command": ["seq", "3", "10"], "Sync": true},
     {"Label": "broken", "ContainerName": "nginx", "Command": []},
-    {"Label": "quiet", "ContainerName": "nginx", "Command": ["cat"], "Stdin": false}
+    {"Label": "quiet", "ContainerName": "nginx", "Command": ["cat"], "Stdin": false},
+    {"Label": "by tag", "Tags": {"index": "2"}, "ContainerName": "main", "Command": ["uname"]}
   ]
 }"#;
 
@@ -322,6 +323,13 @@ async fn the_file_form_streams_an_entry_and_refuses_one_with_errors() {
     assert!(text(&unchosen.stderr).contains("choose one with --label or --index"));
     assert_eq!(exec_calls(&fake), 1);
 
+    // A selector entry runs on its one target.
+    let by_tag = run(&fake, &["--label", "by tag", path], b"").await;
+    assert!(by_tag.status.success(), "{}", text(&by_tag.stderr));
+    assert_eq!(text(&by_tag.stdout), "fake-eci ran: uname\n");
+    let sessions = fake.sessions().sessions;
+    assert_eq!(sessions.last().unwrap().container_group_id, "eci-gen000002");
+
     let mixed = run(&fake, &["--region", REGION, path], b"").await;
     assert_eq!(mixed.status.code(), Some(2));
     // `cat` never ends: once connected, the session is ended with SIGTERM.
@@ -331,7 +339,7 @@ async fn the_file_form_streams_an_entry_and_refuses_one_with_errors() {
     wait_for("the session", || {
         fake.sessions()
             .sessions
-            .get(1)
+            .get(2)
             .is_some_and(|s| s.connected_unix_ms.is_some())
     })
     .await;

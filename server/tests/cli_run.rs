@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use fake_eci::{FakeConfig, FakeEci, TEST_KEY_ID, TEST_SECRET};
+use fake_eci::{FakeConfig, FakeEci, FakeKey, Fault, TEST_KEY_ID, TEST_SECRET};
 
 const FILE: &str = r#"{
   "RegionId": "cn-hangzhou",
@@ -18,6 +18,10 @@ const FILE: &str = r#"{
 }"#;
 
 async fn run(fake: &FakeEci, home: &Path, args: &[&str]) -> Output {
+    run_with_env(fake, home, args, &[]).await
+}
+
+async fn run_with_env(fake: &FakeEci, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let file = home.join("run.eci.json");
     std::fs::write(&file, FILE).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_eci-exec-lsp"));
@@ -29,7 +33,8 @@ async fn run(fake: &FakeEci, home: &Path, args: &[&str]) -> Output {
         .env("HOME", home)
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID)
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET)
-        .env("ECI_EXEC_ENDPOINT", fake.url());
+        .env("ECI_EXEC_ENDPOINT", fake.url())
+        .envs(env.iter().copied());
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()
@@ -122,4 +127,49 @@ async fn a_lone_surrogate_escape_in_the_command_is_refused_before_sending() {
         text(&output.stderr)
     );
     assert!(fake.requests().is_empty(), "a refused run reached the API");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_is_no_object_with_a_request_id_is_a_failure() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    for body in ["{}", "[1,2]", r#"{"SyncResponse": "hello\n"}"#] {
+        fake.reset();
+        fake.add_fault(Fault::body(200, body));
+        let output = run(&fake, home.path(), &["--label", "hello"]).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{body}: {stderr}");
+        assert!(stderr.contains("InvalidResponse: "), "{body}: {stderr}");
+        assert!(stderr.contains("may have run"), "{body}: {stderr}");
+        assert_eq!(text(&output.stdout), "", "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_error_that_echoes_the_sts_token_is_redacted() {
+    const TOKEN: &str = "CliStsToken+/=EchoedBackByTheGateway0123";
+    let key = FakeKey::new(TEST_KEY_ID, TEST_SECRET).with_token(TOKEN);
+    let fake = FakeEci::start(FakeConfig {
+        keys: vec![key],
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    fake.add_fault(Fault::echo_token());
+    let home = tempfile::tempdir().unwrap();
+    let env = [("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN)];
+    let output = run_with_env(&fake, home.path(), &["--label", "hello"], &env).await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("InvalidSecurityToken.Malformed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("SecurityToken *** is malformed"),
+        "{stderr}"
+    );
+    for needle in [TOKEN, "EchoedBackByTheGateway0123", TEST_SECRET] {
+        assert!(!stderr.contains(needle), "{needle} in {stderr}");
+    }
 }

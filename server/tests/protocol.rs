@@ -3,17 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{LspClient, apply_edits, codes, push_client};
-
-const URI: &str = "file:///work/a.eci.json";
-
-const CLEAN: &str = r#"{
-  "RegionId": "cn-hangzhou",
-  "ContainerGroupId": "eci-abc",
-  "ContainerName": "nginx",
-  "Command": ["/bin/sh", "-c", "ls"],
-  "Sync": true
-}"#;
+use support::{CLEAN, LspClient, URI, apply_edits, codes, push_client};
 
 #[test]
 fn initialize_advertises_incremental_utf16_and_shuts_down_cleanly() {
@@ -188,9 +178,11 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
         .expect("ContainerName offered");
     assert_eq!(
         container["textEdit"]["range"],
-        json!({"start": {"line": 0, "character": 41}, "end": {"line": 0, "character": 46}})
+        json!({"start": {"line": 0, "character": 42}, "end": {"line": 0, "character": 46}}),
+        "the word after the unclosed string's quote, up to the cursor"
     );
-    assert_eq!(container["textEdit"]["newText"], "\"ContainerName\": ");
+    assert_eq!(container["textEdit"]["newText"], "ContainerName\": ");
+    assert_eq!(container["filterText"], "ContainerName");
     assert!(
         container["documentation"]["value"]
             .as_str()
@@ -236,9 +228,10 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
         .iter()
         .find(|i| i["label"] == "cn-hangzhou")
         .expect("region offered");
-    assert_eq!(hangzhou["textEdit"]["newText"], "\"cn-hangzhou\"");
-    assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 13);
-    assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 18);
+    assert_eq!(hangzhou["textEdit"]["newText"], "cn-hangzhou");
+    assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 14);
+    assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 17);
+    assert_eq!(hangzhou["filterText"], "cn-hangzhou");
 }
 
 #[test]
@@ -406,9 +399,46 @@ fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
         response["result"]["serverInfo"]["name"], "eci-exec-lsp",
         "{response}"
     );
+    let shutdown_and_exit = frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)
+        + &frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
     stdin
-        .write_all(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes())
+        .write_all(shutdown_and_exit.as_bytes())
         .expect("write");
     drop(stdin);
     assert!(child.wait().expect("exit").success());
+}
+
+#[test]
+fn a_request_that_cannot_do_what_it_was_asked_answers_request_failed_with_a_message() {
+    let (mut client, _) = LspClient::initialized(push_client(), json!({"online": false}));
+    client.open(URI, CLEAN);
+    let cases = [
+        // Not open: nothing to run.
+        json!([{"uri": "file:///nowhere.eci.json", "index": 0}]),
+        // No argument, and an argument of another shape.
+        json!([]),
+        json!([{"uri": URI}]),
+    ];
+    for arguments in cases {
+        let id = client.start_request(
+            "workspace/executeCommand",
+            json!({"command": "eciExec.run", "arguments": arguments}),
+        );
+        let response = client.response(id);
+        assert_eq!(response["error"]["code"], -32803, "{arguments}: {response}");
+        let message = response["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.len() > 10,
+            "{arguments}: a message to act on: {response}"
+        );
+    }
+    let id = client.start_request(
+        "workspace/executeCommand",
+        json!({"command": "eciExec.run", "arguments": [{"uri": URI}]}),
+    );
+    let message = client.response(id)["error"]["message"].clone();
+    assert!(
+        message.as_str().is_some_and(|m| m.contains("{uri, index}")),
+        "{message}"
+    );
 }

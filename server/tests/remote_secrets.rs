@@ -1,5 +1,6 @@
 //! At trace log level, through successes and every kind of failure, the secret and the
-//! STS token appear in no log line, error message, error Debug or client Debug.
+//! STS token appear in no log line, error message, error Debug or client Debug, even when
+//! the API's own text quotes them.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -55,8 +56,8 @@ fn client(fake: &FakeEci, version: SignatureVersion, secret: &str, token: &str) 
     EciClient::from_parts(credentials, Endpoint::parse(&fake.url()).unwrap(), &options).unwrap()
 }
 
-#[tokio::test]
-async fn secrets_appear_nowhere() {
+/// Records every log line at trace level while the guard lives.
+fn capture_logs() -> (Buffer, tracing::subscriber::DefaultGuard) {
     let logs = Buffer::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -64,17 +65,22 @@ async fn secrets_appear_nowhere() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (logs, tracing::subscriber::set_default(subscriber))
+}
 
+/// A fake that accepts the test key with `SECRET` and `TOKEN`.
+async fn fake_with_token() -> FakeEci {
     let keys = vec![FakeKey::new(TEST_KEY_ID, SECRET).with_token(TOKEN)];
-    let fake = FakeEci::start(FakeConfig {
+    FakeEci::start(FakeConfig {
         keys,
         ..FakeConfig::default()
     })
     .await
-    .unwrap();
-    let mut seen = Vec::new();
-    let exec = ExecRequest {
+    .unwrap()
+}
+
+fn exec_request() -> ExecRequest {
+    ExecRequest {
         region_id: "cn-hangzhou".into(),
         container_group_id: "eci-bp1fakeweb0001".into(),
         container_name: "nginx".into(),
@@ -82,7 +88,32 @@ async fn secrets_appear_nowhere() {
         tty: false,
         stdin: true,
         sync: true,
-    };
+    }
+}
+
+/// Fails if any form of the secret or the token is in `everything`.
+fn assert_no_secret(everything: &str) {
+    for needle in [
+        SECRET,
+        WRONG_SECRET,
+        TOKEN,
+        &percent_encode(TOKEN),
+        &percent_encode(&percent_encode(TOKEN)),
+        "CAIS8QF1q6Ft5B2yfSjIr5bXL",
+    ] {
+        assert!(
+            !everything.contains(needle),
+            "found {needle} in:\n{everything}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn secrets_appear_nowhere() {
+    let (logs, _guard) = capture_logs();
+    let fake = fake_with_token().await;
+    let mut seen = Vec::new();
+    let exec = exec_request();
     for version in [SignatureVersion::V2, SignatureVersion::V3] {
         let good = client(&fake, version, SECRET, TOKEN);
         seen.push(format!("{good:?}"));
@@ -121,17 +152,56 @@ async fn secrets_appear_nowhere() {
     assert!(
         everything.contains("SignatureDoesNotMatch") && everything.contains("InvalidSecurityToken")
     );
-    for needle in [
-        SECRET,
-        WRONG_SECRET,
-        TOKEN,
-        &percent_encode(TOKEN),
-        &percent_encode(&percent_encode(TOKEN)),
-        "CAIS8QF1q6Ft5B2yfSjIr5bXL",
-    ] {
+    assert_no_secret(&everything);
+}
+
+#[tokio::test]
+async fn api_text_that_quotes_a_secret_is_redacted() {
+    let (logs, _guard) = capture_logs();
+    let fake = fake_with_token().await;
+    let exec = exec_request();
+    let mut seen = Vec::new();
+    let quoting = serde_json::json!({
+        "Code": format!("Invalid.{TOKEN}"),
+        "Message": format!("secret {SECRET}, token {TOKEN}, encoded {}", percent_encode(TOKEN)),
+        "Recommend": format!("https://api.aliyun.com/?q={}", percent_encode(&percent_encode(TOKEN))),
+        "HostId": TOKEN,
+        "RequestId": TOKEN,
+    })
+    .to_string();
+    for version in [SignatureVersion::V2, SignatureVersion::V3] {
+        let client = client(&fake, version, SECRET, TOKEN);
+        // A gateway that echoes the token it was sent.
+        fake.add_fault(Fault::echo_token());
+        let error = client.exec_container_command(&exec).await.unwrap_err();
+        assert_eq!(error.code(), Some("InvalidSecurityToken.Malformed"));
+        let message = error.to_string();
         assert!(
-            !everything.contains(needle),
-            "found {needle} in:\n{everything}"
+            message.contains("Specified SecurityToken *** is malformed."),
+            "{message}"
         );
+        seen.push(format!("{message} {error:?}"));
+        fake.reset();
+        for (status, body) in [
+            (400, quoting.clone()),
+            (502, format!("<html>{TOKEN}</html>")),
+            (200, format!("[\"{TOKEN}\"]")),
+            (
+                200,
+                format!(r#"{{"RequestId":"{TOKEN}","SyncResponse":"{SECRET}"}}"#),
+            ),
+        ] {
+            fake.add_fault(Fault::body(status, &body).times(1));
+            match client.exec_container_command(&exec).await {
+                Ok(answer) => seen.push(format!("{answer:?}")),
+                Err(error) => seen.push(format!("{error} {error:?}")),
+            }
+            fake.reset();
+        }
     }
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    seen.push(logs);
+    let everything = seen.join("\n");
+    assert!(everything.contains("***"), "{everything}");
+    assert_no_secret(&everything);
 }

@@ -22,7 +22,8 @@ const FILE: &str = r#"{
     {"Label": "shell", "Command": ["/bin/bash"], "TTY": true},
     {"Command": ["/bin/sh", "-c", "tail -f /var/log/nginx/access.log | grep 500"], "Stdin": false},
     {"Label": "broken", "Command": []},
-    {"Command": ["seq", "3", "10"]}
+    {"Command": ["seq", "3", "10"]},
+    {"Label": "web shell", "ContainerGroupName": "web-*", "Tags": {"app": "web"}, "Command": ["sh"], "TTY": true}
   ]
 }"#;
 
@@ -79,6 +80,12 @@ fn args_and_titles_of_entries_as_the_document_is_now() {
     assert_eq!(
         stream["title"],
         "/bin/sh -c tail -f /var/log/nginx/access… · nginx"
+    );
+
+    let selected = session_args(&mut client, 4)["result"].clone();
+    assert_eq!(
+        strings(&selected["args"])[3..9],
+        ["--name", "web-*", "--tag", "app=web", "--container", "nginx"]
     );
 
     let broken = session_args(&mut client, 2);

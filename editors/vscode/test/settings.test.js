@@ -32,11 +32,13 @@ test('wrong types and bad values fall back to defaults', () => {
   assert.deepEqual(o, { confirmRun: true, cacheTtlSeconds: 60, online: true });
 });
 
-test('package.json declares every option; endpoint, profile and server.path are machine scope', () => {
+test('package.json declares every option; endpoint, profile, confirmRun and server.path are machine scope', () => {
   for (const k of ['profile', 'regionId', 'endpoint', 'signatureVersion', 'confirmRun', 'cacheTtlSeconds', 'online', 'server.path', 'trace.server']) {
     assert.ok(props[`eciExec.${k}`], `eciExec.${k} declared`);
   }
-  for (const k of ['endpoint', 'profile', 'server.path']) assert.equal(props[`eciExec.${k}`].scope, 'machine', k);
+  // A cloned repository's .vscode/settings.json must not redirect requests, pick a profile,
+  // swap the binary or turn off the Run confirmation.
+  for (const k of ['endpoint', 'profile', 'confirmRun', 'server.path']) assert.equal(props[`eciExec.${k}`].scope, 'machine', k);
   assert.deepEqual(props['eciExec.signatureVersion'].enum, ['v2', 'v3']);
   assert.equal(props['eciExec.confirmRun'].default, true);
   assert.equal(props['eciExec.cacheTtlSeconds'].default, 60);

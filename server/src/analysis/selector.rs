@@ -1,50 +1,50 @@
-//! Selectors: instances named by `ContainerGroupName` (an exact name, or a pattern where `*`
-//! matches any run of characters) and/or `Tags`; the DescribeContainerGroups filters that
-//! narrow a listing for them; and which of the selected instances are targets (`Running`,
-//! with a container named `ContainerName`), the others skipped with the reason.
+//! Selectors: the instances an entry's `ContainerGroupName` (an exact name, or a pattern where
+//! `*` matches any run of characters) and `Tags` (every one of these, with these values) pick,
+//! and which of them are the targets of a run (`Running`, with the entry's container). Pure:
+//! the instance list comes from the caller (a fresh listing for runs, the cache for editing).
 
 use crate::eci::ContainerGroup;
 
-/// Which instances: every one whose name matches and that carries every tag.
+/// What a selector asks for; both parts apply when both are given.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Selector {
+    /// `ContainerGroupName`: exact, or with `*`.
     pub name: Option<String>,
-    /// Key and value, in the order written.
+    /// `Tags`, in the order written (the API's `Tag.N`, N from 1).
     pub tags: Vec<(String, String)>,
 }
 
-/// The selected instances of a listing, split.
+/// Why a matching instance is not a target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Its status is not `Running` (the API would answer `IncorrectStatus`).
+    NotRunning(String),
+    /// It has no container of the entry's name.
+    NoContainer(String),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::NotRunning(status) => write!(f, "status is {status}, not Running"),
+            SkipReason::NoContainer(name) => write!(f, "no container named {name}"),
+        }
+    }
+}
+
+/// The instances a selector matches, split into the run's targets and the skipped ones.
 #[derive(Debug, Default, PartialEq)]
-pub struct Selection<'a> {
-    /// Running, with the container.
+pub struct Matches<'a> {
     pub targets: Vec<&'a ContainerGroup>,
-    /// Selected but not targets, with the reason.
-    pub skipped: Vec<(&'a ContainerGroup, String)>,
+    pub skipped: Vec<(&'a ContainerGroup, SkipReason)>,
 }
 
 impl Selector {
-    /// The DescribeContainerGroups parameters that narrow the listing on the server:
-    /// `ContainerGroupName` when the name is exact (a pattern is matched on the listed names),
-    /// `Tag.N.Key` / `Tag.N.Value` with N from 1 in the order written.
-    pub fn query(&self) -> Vec<(String, String)> {
-        let mut query = Vec::new();
-        if let Some(name) = self.name.as_ref().filter(|name| !name.contains('*')) {
-            query.push(("ContainerGroupName".to_owned(), name.clone()));
-        }
-        for (n, (key, value)) in self.tags.iter().enumerate() {
-            query.push((format!("Tag.{}.Key", n + 1), key.clone()));
-            query.push((format!("Tag.{}.Value", n + 1), value.clone()));
-        }
-        query
-    }
-
-    /// Whether `group` is selected.
+    /// Whether `group` carries the name and every tag asked for.
     pub fn matches(&self, group: &ContainerGroup) -> bool {
-        let name_ok = self
-            .name
-            .as_ref()
-            .is_none_or(|pattern| name_matches(pattern, &group.container_group_name));
-        name_ok
+        self.name
+            .as_deref()
+            .is_none_or(|pattern| name_matches(pattern, &group.container_group_name))
             && self.tags.iter().all(|(key, value)| {
                 group
                     .tags
@@ -53,63 +53,107 @@ impl Selector {
             })
     }
 
-    /// The selected instances of `groups`: targets for `container`, and the skipped.
-    pub fn select<'a>(&self, container: &str, groups: &'a [ContainerGroup]) -> Selection<'a> {
-        let mut selection = Selection::default();
-        for group in groups.iter().filter(|group| self.matches(group)) {
+    /// The selector as a person reads it: ``ContainerGroupName `web-*` `` and/or
+    /// ``Tags `app=web`, `tier=a` ``.
+    pub fn describe(&self) -> String {
+        let name = self
+            .name
+            .as_ref()
+            .map(|name| format!("ContainerGroupName `{name}`"));
+        let tags = (!self.tags.is_empty()).then(|| {
+            let pairs: Vec<String> = self
+                .tags
+                .iter()
+                .map(|(key, value)| format!("`{key}={value}`"))
+                .collect();
+            format!("Tags {}", pairs.join(", "))
+        });
+        match (name, tags) {
+            (Some(name), Some(tags)) => format!("{name} with {tags}"),
+            (Some(only), None) | (None, Some(only)) => only,
+            (None, None) => "Tags {} (every instance)".to_owned(),
+        }
+    }
+
+    /// The name the API can filter on itself: an exact one (a pattern is matched here).
+    pub fn exact_name(&self) -> Option<&str> {
+        self.name.as_deref().filter(|name| !name.contains('*'))
+    }
+
+    /// The DescribeContainerGroups parameters that narrow a listing for this selector on the
+    /// server: `ContainerGroupName` when the name is exact, and `Tag.N.Key` / `Tag.N.Value`
+    /// with N from 1 in the order written. What the API returns is still matched here.
+    pub fn query(&self) -> Vec<(String, String)> {
+        let name = self
+            .exact_name()
+            .map(|name| ("ContainerGroupName".to_owned(), name.to_owned()));
+        let tags = self.tags.iter().enumerate().flat_map(|(n, (key, value))| {
+            [
+                (format!("Tag.{}.Key", n + 1), key.clone()),
+                (format!("Tag.{}.Value", n + 1), value.clone()),
+            ]
+        });
+        name.into_iter().chain(tags).collect()
+    }
+
+    /// The instances of `groups` that match, in name order.
+    pub fn matching<'a>(&self, groups: &'a [ContainerGroup]) -> Vec<&'a ContainerGroup> {
+        let mut matching: Vec<&ContainerGroup> =
+            groups.iter().filter(|group| self.matches(group)).collect();
+        matching.sort_by(|left, right| left.container_group_name.cmp(&right.container_group_name));
+        matching
+    }
+
+    /// The matching instances of `groups`, targets and skipped, each in name order.
+    pub fn select<'a>(&self, groups: &'a [ContainerGroup], container: &str) -> Matches<'a> {
+        let mut found = Matches::default();
+        for group in self.matching(groups) {
             if group.status != "Running" {
-                let reason = format!("its status is {}, not Running", group.status);
-                selection.skipped.push((group, reason));
+                found
+                    .skipped
+                    .push((group, SkipReason::NotRunning(group.status.clone())));
             } else if !group.containers.iter().any(|c| c.name == container) {
-                let reason = format!("it has no container named {container}");
-                selection.skipped.push((group, reason));
+                found
+                    .skipped
+                    .push((group, SkipReason::NoContainer(container.to_owned())));
             } else {
-                selection.targets.push(group);
+                found.targets.push(group);
             }
         }
-        selection
+        found
     }
 }
 
-impl std::fmt::Display for Selector {
-    /// `name web-*, tags app=web, tier=front`, for messages.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut parts = Vec::new();
-        if let Some(name) = &self.name {
-            parts.push(format!("name {name}"));
-        }
-        if !self.tags.is_empty() {
-            let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            parts.push(format!("tags {}", tags.join(", ")));
-        }
-        f.write_str(&parts.join(", "))
+/// `1 instance`, `6 instances`.
+pub fn count_instances(count: usize) -> String {
+    if count == 1 {
+        "1 instance".to_owned()
+    } else {
+        format!("{count} instances")
     }
 }
 
-/// Whether `name` matches `pattern`, where `*` matches any run of characters (none included)
-/// and everything else matches itself.
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters (none
+/// included) and every other character for itself.
 pub fn name_matches(pattern: &str, name: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
-    // Greedy with one backtrack point: the last `*` seen and where its run ends in `name`.
-    let (mut p, mut n) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while n < name.len() {
-        if p < pattern.len() && pattern[p] == '*' {
-            star = Some((p, n));
-            p += 1;
-        } else if p < pattern.len() && pattern[p] == name[n] {
-            p += 1;
-            n += 1;
-        } else if let Some((star_p, star_n)) = star {
-            p = star_p + 1;
-            n = star_n + 1;
-            star = Some((star_p, star_n + 1));
-        } else {
-            return false;
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    // Each middle part at its first place after the previous one: taking the earliest match
+    // leaves the most room for the parts after it, so no backtracking is needed.
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    rest.ends_with(last)
 }
 
 #[cfg(test)]
@@ -118,43 +162,49 @@ mod tests {
     use crate::eci::{Container, Tag};
 
     #[test]
-    fn patterns() {
-        for (pattern, name) in [
-            ("web", "web"),
-            ("web-*", "web-1"),
-            ("web-*", "web-"),
-            ("*", ""),
-            ("*-db-*", "prod-db-7"),
-            ("a*b*c", "aXbYbZc"),
-            ("**", "x"),
+    fn patterns_match_runs_of_characters() {
+        for (pattern, name, expected) in [
+            ("web-1", "web-1", true),
+            ("web-1", "web-10", false),
+            ("web-*", "web-1", true),
+            ("web-*", "web-", true),
+            ("web-*", "api-1", false),
+            ("*-1", "web-1", true),
+            ("*", "anything", true),
+            ("w*b*1", "web-1", true),
+            ("w*b*1", "web-2", false),
+            ("a*a", "a", false),
+            ("a*a", "aa", true),
+            ("*web*", "my-web-2", true),
+            ("", "", true),
+            ("", "x", false),
         ] {
-            assert!(name_matches(pattern, name), "{pattern} {name}");
-        }
-        for (pattern, name) in [
-            ("web", "web-1"),
-            ("web-*", "web"),
-            ("*-db", "prod-db-7"),
-            ("a*b*c", "aXbYbZ"),
-            ("", "x"),
-        ] {
-            assert!(!name_matches(pattern, name), "{pattern} {name}");
+            assert_eq!(name_matches(pattern, name), expected, "{pattern} ~ {name}");
         }
     }
 
-    fn group(name: &str, status: &str, container: &str, tags: &[(&str, &str)]) -> ContainerGroup {
+    fn group(
+        name: &str,
+        status: &str,
+        containers: &[&str],
+        tags: &[(&str, &str)],
+    ) -> ContainerGroup {
         ContainerGroup {
             container_group_id: format!("eci-{name}"),
             container_group_name: name.to_owned(),
             status: status.to_owned(),
-            containers: vec![Container {
-                name: container.to_owned(),
-                ..Container::default()
-            }],
+            containers: containers
+                .iter()
+                .map(|name| Container {
+                    name: (*name).to_owned(),
+                    ..Container::default()
+                })
+                .collect(),
             tags: tags
                 .iter()
                 .map(|(key, value)| Tag {
-                    key: key.to_string(),
-                    value: value.to_string(),
+                    key: (*key).to_owned(),
+                    value: (*value).to_owned(),
                 })
                 .collect(),
             ..ContainerGroup::default()
@@ -162,45 +212,60 @@ mod tests {
     }
 
     #[test]
-    fn targets_and_skipped() {
+    fn a_selector_splits_its_matches_into_targets_and_skipped() {
         let groups = [
-            group("web-1", "Running", "nginx", &[("app", "web")]),
-            group("web-2", "Pending", "nginx", &[("app", "web")]),
-            group("web-3", "Running", "redis", &[("app", "web")]),
-            group("web-4", "Running", "nginx", &[("app", "api")]),
-            group("db-1", "Running", "nginx", &[("app", "web")]),
+            group("web-2", "Running", &["nginx"], &[("app", "web")]),
+            group(
+                "web-1",
+                "Running",
+                &["nginx"],
+                &[("app", "web"), ("tier", "a")],
+            ),
+            group("web-3", "Pending", &["nginx"], &[("app", "web")]),
+            group("web-4", "Running", &["sidecar"], &[("app", "web")]),
+            group("api-1", "Running", &["nginx"], &[("app", "api")]),
         ];
         let selector = Selector {
-            name: Some("web-*".to_owned()),
+            name: None,
             tags: vec![("app".to_owned(), "web".to_owned())],
         };
-        let selection = selector.select("nginx", &groups);
-        assert_eq!(selection.targets, vec![&groups[0]]);
-        let skipped: Vec<(&str, &str)> = selection
+        let found = selector.select(&groups, "nginx");
+        let names: Vec<&str> = found
+            .targets
+            .iter()
+            .map(|group| group.container_group_name.as_str())
+            .collect();
+        assert_eq!(names, ["web-1", "web-2"]);
+        let skipped: Vec<String> = found
             .skipped
             .iter()
-            .map(|(group, reason)| (group.container_group_name.as_str(), reason.as_str()))
+            .map(|(group, reason)| format!("{}: {reason}", group.container_group_name))
             .collect();
         assert_eq!(
             skipped,
             [
-                ("web-2", "its status is Pending, not Running"),
-                ("web-3", "it has no container named nginx")
+                "web-3: status is Pending, not Running",
+                "web-4: no container named nginx"
             ]
         );
-        assert_eq!(selector.to_string(), "name web-*, tags app=web");
+        let both = Selector {
+            name: Some("web-*".to_owned()),
+            tags: vec![("tier".to_owned(), "a".to_owned())],
+        };
+        assert_eq!(both.select(&groups, "nginx").targets.len(), 1);
+        assert_eq!(both.exact_name(), None);
     }
 
     #[test]
-    fn query_narrows_by_exact_name_and_tags_in_order() {
-        let selector = Selector {
+    fn the_listing_is_narrowed_by_an_exact_name_and_the_tags_in_order() {
+        let pattern = Selector {
             name: Some("web-*".to_owned()),
             tags: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
         };
-        let query: Vec<String> = selector
+        let query: Vec<String> = pattern
             .query()
             .into_iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(key, value)| format!("{key}={value}"))
             .collect();
         assert_eq!(
             query,

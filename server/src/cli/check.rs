@@ -62,7 +62,20 @@ pub fn check(paths: &[PathBuf], format: Format, mut online: Option<OnlineChecker
         }
     }
     let _ = out.flush();
-    if unreadable {
+    // CI asked for the online checks: if any region could not be checked, it must notice.
+    let online_failed = online.as_ref().is_some_and(|online| {
+        let (needed, mut failed) = online.failed_regions();
+        failed.sort_unstable();
+        if !failed.is_empty() {
+            eprintln!(
+                "--online: the online checks could not run for {} of {needed} regions ({})",
+                failed.len(),
+                failed.join(", ")
+            );
+        }
+        !failed.is_empty()
+    });
+    if unreadable || online_failed {
         ExitCode::from(2)
     } else if errors {
         ExitCode::from(1)

@@ -1,6 +1,6 @@
 //! `check --online`: the online rules for the command line, from instance lists fetched once
 //! per region. A region whose list cannot be fetched is reported on stderr and its online
-//! checks are skipped (never guessed).
+//! checks are skipped (never guessed); `check` then exits 2.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -32,6 +32,17 @@ impl OnlineChecker {
             lists: InstanceLists::default(),
             asked: HashSet::new(),
         })
+    }
+
+    /// How many regions were needed, and those whose list could not be fetched.
+    pub fn failed_regions(&self) -> (usize, Vec<&str>) {
+        let failed = self
+            .asked
+            .iter()
+            .filter(|region| !self.lists.contains(region))
+            .map(String::as_str)
+            .collect();
+        (self.asked.len(), failed)
     }
 
     /// The online diagnostics of `text`.

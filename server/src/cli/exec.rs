@@ -13,9 +13,10 @@ use clap::Args;
 
 use super::ApiArgs;
 use super::entry::{self, Selector as EntrySelector};
-use crate::analysis::resolve::ResolvedEntry;
+use super::exec_target::{self, NoInstance};
+use crate::analysis::resolve::{ResolvedEntry, Target};
 use crate::analysis::selector::Selector;
-use crate::remote::{ApiError, EciClient, ExecRequest};
+use crate::remote::{ApiError, ExecRequest};
 use crate::session::{self, Ending, SessionUri, Status};
 
 #[derive(Args, Debug, Default)]
@@ -59,15 +60,11 @@ pub struct ExecArgs {
     api: ApiArgs,
 }
 
-/// Where the session's request comes from.
+/// Where the session's entry comes from.
 enum Form<'a> {
     File(EntrySelector<'a>, &'a PathBuf),
-    Flags(ExecRequest, Target),
-}
-
-enum Target {
-    Instance,
-    Select(Selector),
+    /// The flags, as an entry of its own (index 0, no Label).
+    Flags(ResolvedEntry),
 }
 
 /// Why `exec` stops before or instead of a session: the exit status and what to say.
@@ -144,11 +141,11 @@ impl ExecArgs {
             return Err(usage("give the command to run after --"));
         }
         let target = match &self.instance {
-            Some(_) => Target::Instance,
+            Some(id) => Target::Id(id.clone()),
             None if self.name.is_none() && self.tags.is_empty() => {
                 return Err(usage("give --instance, --name or --tag"));
             }
-            None => Target::Select(Selector {
+            None => Target::Selector(Selector {
                 name: self.name.clone(),
                 tags: self
                     .tags
@@ -170,7 +167,13 @@ impl ExecArgs {
             stdin: !self.no_stdin,
             sync: false,
         };
-        Ok(Form::Flags(request, target))
+        Ok(Form::Flags(ResolvedEntry {
+            index: 0,
+            name: request.command.join(" "),
+            label: None,
+            target,
+            request,
+        }))
     }
 }
 
@@ -181,19 +184,26 @@ fn parse_tag(text: &str) -> Option<(String, String)> {
 
 /// Resolves, confirms, calls the API and runs the session.
 async fn open(args: &ExecArgs, form: Form<'_>) -> Result<Ending, Stop> {
-    let (mut entry, client) = match form {
-        Form::File(selector, path) => {
-            let entry = entry::resolve(selector, path)
-                .map_err(|message| Stop::refused(format!("{}: {message}", path.display())))?;
-            (entry, client(&args.api)?)
-        }
-        Form::Flags(request, target) => {
-            let client = client(&args.api)?;
-            (flags_entry(&client, request, target).await?, client)
-        }
+    let entry = match form {
+        Form::File(selector, path) => entry::resolve(selector, path)
+            .map_err(|message| Stop::refused(format!("{}: {message}", path.display())))?,
+        Form::Flags(entry) => entry,
     };
+    let client = args.api.client().map_err(|error| Stop {
+        status: 1,
+        message: error.to_string(),
+    })?;
+    let instance =
+        exec_target::instance(&client, &entry)
+            .await
+            .map_err(|missing| match missing {
+                NoInstance::Api(error) => Stop::api(&error),
+                NoInstance::Refused(message) => Stop::refused(message),
+            })?;
+    let mut request = entry.request_for(&instance);
     // A session, even for a Sync entry: the user asked for one.
-    entry.request.sync = false;
+    request.sync = false;
+    let entry = ResolvedEntry { request, ..entry };
     if !args.yes && std::io::stdin().is_terminal() {
         confirm(&entry)?;
     }
@@ -211,73 +221,6 @@ async fn open(args: &ExecArgs, form: Form<'_>) -> Result<Ending, Stop> {
         stdin: entry.request.stdin,
     };
     Ok(session::run(&uri, options).await)
-}
-
-fn client(api: &ApiArgs) -> Result<EciClient, Stop> {
-    api.client().map_err(|error| Stop {
-        status: 1,
-        message: error.to_string(),
-    })
-}
-
-/// The flag form's request, its instance found through the selector when there is one.
-async fn flags_entry(
-    client: &EciClient,
-    mut request: ExecRequest,
-    target: Target,
-) -> Result<ResolvedEntry, Stop> {
-    if let Target::Select(selector) = target {
-        let groups = client
-            .describe_container_groups_where(&request.region_id, &selector.query())
-            .await
-            .map_err(|error| Stop::api(&error))?;
-        let selection = selector.select(&request.container_name, &groups);
-        let listed = |groups: Vec<String>| groups.join("\n");
-        request.container_group_id = match selection.targets.as_slice() {
-            [only] => only.container_group_id.clone(),
-            [] => {
-                let skipped: Vec<String> = selection
-                    .skipped
-                    .iter()
-                    .map(|(group, reason)| {
-                        format!(
-                            "  {} ({}): {reason}",
-                            group.container_group_name, group.container_group_id
-                        )
-                    })
-                    .collect();
-                return Err(Stop::refused(format!(
-                    "not run: no instance in {} matches {selector} and is Running with a container {}{}{}",
-                    request.region_id,
-                    request.container_name,
-                    if skipped.is_empty() { "" } else { "\n" },
-                    listed(skipped)
-                )));
-            }
-            several => {
-                let names: Vec<String> = several
-                    .iter()
-                    .map(|group| {
-                        format!(
-                            "  {} ({})",
-                            group.container_group_name, group.container_group_id
-                        )
-                    })
-                    .collect();
-                return Err(Stop::refused(format!(
-                    "not run: a session needs one instance, and {} match {selector}; narrow the selector or give --instance:\n{}",
-                    several.len(),
-                    listed(names)
-                )));
-            }
-        };
-    }
-    Ok(ResolvedEntry {
-        index: 0,
-        name: request.command.join(" "),
-        label: None,
-        request,
-    })
 }
 
 /// Asks `[y/N]` on the terminal itself (standard output may be a pipe); only yes opens it.
@@ -371,12 +314,37 @@ mod tests {
                 stdin,
                 sync: false,
             };
-            let args = parse(&exec_args(&request, &api));
-            assert_eq!(args.api.profile.as_deref(), Some("prod"));
-            assert_eq!(args.api.signature_version.as_deref(), Some("v3"));
-            match args.form() {
-                Ok(Form::Flags(read, Target::Instance)) => assert_eq!(read, request),
-                _ => panic!("not the flag form with an instance"),
+            for target in [
+                Target::Id("eci-1".to_owned()),
+                Target::Selector(Selector {
+                    name: Some("web-*".to_owned()),
+                    tags: vec![("app".to_owned(), "a=b".to_owned())],
+                }),
+            ] {
+                let entry = ResolvedEntry {
+                    index: 0,
+                    name: request.command.join(" "),
+                    label: None,
+                    target,
+                    request: ExecRequest {
+                        container_group_id: String::new(),
+                        ..request.clone()
+                    },
+                };
+                let entry = match &entry.target {
+                    Target::Id(id) => ResolvedEntry {
+                        request: entry.request_for(id),
+                        ..entry
+                    },
+                    Target::Selector(_) => entry,
+                };
+                let args = parse(&exec_args(&entry, &api));
+                assert_eq!(args.api.profile.as_deref(), Some("prod"));
+                assert_eq!(args.api.signature_version.as_deref(), Some("v3"));
+                match args.form() {
+                    Ok(Form::Flags(read)) => assert_eq!(read, entry),
+                    _ => panic!("not the flag form"),
+                }
             }
         }
     }
@@ -403,7 +371,10 @@ mod tests {
             "exec --region r --tag app=web --tag k=a=b --container c -- ls",
         ));
         match tags.form() {
-            Ok(Form::Flags(_, Target::Select(selector))) => assert_eq!(
+            Ok(Form::Flags(ResolvedEntry {
+                target: Target::Selector(selector),
+                ..
+            })) => assert_eq!(
                 selector.tags,
                 [
                     ("app".to_owned(), "web".to_owned()),

@@ -4,6 +4,7 @@ mod check;
 mod check_online;
 mod entry;
 mod exec;
+mod exec_target;
 mod instances;
 mod run;
 
@@ -164,6 +165,8 @@ fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(crate::lsp::serve());
-    ExitCode::SUCCESS
+    let status = runtime.block_on(crate::lsp::serve());
+    // A read of stdin may still be blocked on its thread: do not wait for it.
+    runtime.shutdown_background();
+    status
 }

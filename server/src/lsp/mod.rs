@@ -5,37 +5,57 @@
 
 mod capabilities;
 mod config;
+mod direct;
 mod documents;
 mod ext;
+mod frames;
 mod from_proto;
 mod handlers;
 mod ordered;
 mod server;
 mod session;
 mod to_proto;
+mod transport;
 
 use std::sync::{Arc, Mutex};
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 use documents::Documents;
 use session::{Negotiated, Session};
 
-/// Serves the language server on stdin and stdout until the client exits.
-pub async fn serve() {
+/// Serves the language server on stdin and stdout until the client exits or input ends;
+/// returns the exit status (LSP: 0 after a `shutdown` request, else 1).
+pub async fn serve() -> std::process::ExitCode {
     let documents: Arc<Documents> = Arc::default();
     let negotiated: Arc<Mutex<Negotiated>> = Arc::default();
-    let (service, socket) = LspService::new(|client| server::Server {
-        session: Arc::new(Session::new(client, documents.clone(), negotiated.clone())),
+    let mut made = None;
+    let (service, socket) = LspService::new(|client| {
+        let session = Arc::new(Session::new(client, documents.clone(), negotiated.clone()));
+        made = Some(session.clone());
+        server::Server { session }
     });
+    // LspService::new calls the constructor before it returns; were that ever to change, the
+    // server would say so rather than serve without its direct routes.
+    let Some(session) = made else {
+        tracing::error!("the LSP service was not constructed");
+        return std::process::ExitCode::from(2);
+    };
     let service = ordered::InOrder {
         inner: service,
         documents,
         negotiated,
+        initialize_seen: false,
     };
     // Runs waiting on the user or the API must never starve other requests of slots.
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .concurrency_level(64)
-        .serve(service)
-        .await;
+    let concurrency = 64;
+    transport::serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        service,
+        socket,
+        direct::routes(session),
+        concurrency,
+    )
+    .await
 }

@@ -21,6 +21,8 @@ pub struct InOrder<S> {
     pub inner: S,
     pub documents: Arc<Documents>,
     pub negotiated: Arc<Mutex<Negotiated>>,
+    /// Until `initialize`, notifications are not applied (tower-lsp-server drops them too).
+    pub initialize_seen: bool,
 }
 
 impl<S: Service<Request>> Service<Request> for InOrder<S> {
@@ -34,7 +36,8 @@ impl<S: Service<Request>> Service<Request> for InOrder<S> {
 
     fn call(&mut self, request: Request) -> Self::Future {
         tracing::debug!(method = request.method(), "read");
-        if let Some(params) = request.params() {
+        self.initialize_seen |= request.method() == "initialize";
+        if let Some(params) = request.params().filter(|_| self.initialize_seen) {
             self.apply(request.method(), params);
         }
         self.inner.call(request)

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::credentials::{CredentialSource, Credentials, CredentialsError, Environment};
 use super::endpoint::{Endpoint, EndpointError};
-use super::error::{self, ApiError};
+use super::error::{self, ApiError, EXEC_ACTION};
+use super::redact::Redactor;
 use super::retry::{self, CallKind, RetryPolicy};
 use super::timestamp::format_utc;
 use super::types::{
@@ -135,6 +137,8 @@ struct Inner {
     http: reqwest::Client,
     endpoint: Endpoint,
     credentials: Credentials,
+    /// Built from `credentials`: applied to every answer and error.
+    redactor: Redactor,
     signature_version: SignatureVersion,
     timeouts: Timeouts,
     retry: RetryPolicy,
@@ -191,6 +195,7 @@ impl EciClient {
         let inner = Inner {
             http,
             endpoint,
+            redactor: Redactor::new(&credentials),
             credentials,
             signature_version: options.signature_version,
             timeouts: options.timeouts.clone(),
@@ -204,6 +209,11 @@ impl EciClient {
     /// The endpoint calls go to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
+    }
+
+    /// Who calls: the AccessKeyId (not a secret: every call carries it in clear).
+    pub fn access_key_id(&self) -> &str {
+        &self.inner.credentials.access_key_id
     }
 
     /// Where the credentials came from.
@@ -223,16 +233,25 @@ impl EciClient {
         region: &str,
         ids: &[String],
     ) -> Result<Vec<ContainerGroup>, ApiError> {
+        self.describe_container_groups_paged(region, ids, |_| {})
+            .await
+    }
+
+    /// As `describe_container_groups`, telling `on_page` each page's groups as it arrives (a
+    /// long list can be shown while the rest is still coming).
+    pub async fn describe_container_groups_paged(
+        &self,
+        region: &str,
+        ids: &[String],
+        mut on_page: impl FnMut(&[ContainerGroup]),
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
         if ids.is_empty() {
-            return self.describe_container_groups_where(region, &[]).await;
+            return self.all_pages(region, &[], &mut on_page).await;
         }
         let mut groups = Vec::new();
         for chunk in ids.chunks(PAGE_LIMIT) {
             let filter = [("ContainerGroupIds".to_owned(), json_string_array(chunk))];
-            groups.extend(
-                self.describe_container_groups_where(region, &filter)
-                    .await?,
-            );
+            groups.extend(self.all_pages(region, &filter, &mut on_page).await?);
         }
         Ok(groups)
     }
@@ -243,6 +262,16 @@ impl EciClient {
         &self,
         region: &str,
         filters: &[(String, String)],
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        self.all_pages(region, filters, &mut |_| {}).await
+    }
+
+    /// The pages of one listing, `filters` added to every call.
+    async fn all_pages(
+        &self,
+        region: &str,
+        filters: &[(String, String)],
+        on_page: &mut impl FnMut(&[ContainerGroup]),
     ) -> Result<Vec<ContainerGroup>, ApiError> {
         let mut groups = Vec::new();
         let mut token = String::new();
@@ -255,6 +284,7 @@ impl EciClient {
             let page: ContainerGroupsPage = self
                 .call("DescribeContainerGroups", CallKind::Read, &params)
                 .await?;
+            on_page(&page.container_groups);
             groups.extend(page.container_groups);
             // An empty token ends the list; the same token again would loop forever.
             if page.next_token.is_empty() || page.next_token == token {
@@ -293,8 +323,7 @@ impl EciClient {
             ("Stdin", bool_text(request.stdin)),
             ("Sync", bool_text(request.sync)),
         ]);
-        self.call("ExecContainerCommand", CallKind::Exec, &params)
-            .await
+        self.call(EXEC_ACTION, CallKind::Exec, &params).await
     }
 
     /// One call: attempts with backoff between them, all within the call timeout.
@@ -326,19 +355,58 @@ impl EciClient {
         let call_timeout = self.inner.timeouts.call;
         match tokio::time::timeout(call_timeout, attempts).await {
             Ok(result) => result,
+            // An attempt may have been under way: count the request as sent.
             Err(_) => Err(ApiError::Timeout {
                 action: action.to_owned(),
                 after: call_timeout,
+                request_sent: true,
             }),
         }
     }
 
-    /// One signed request, with a fresh timestamp and nonce.
+    /// One attempt: its answer, or its error, with every secret redacted from the API's text
+    /// before anything logs or returns it.
     async fn attempt<T: DeserializeOwned>(
         &self,
         action: &str,
         params: &BTreeMap<String, String>,
     ) -> Result<T, ApiError> {
+        let redactor = &self.inner.redactor;
+        let answer = match self.send(action, params).await {
+            Ok((status, body)) => match answer_value(&body) {
+                Ok(value) => Ok((status, value)),
+                Err(detail) => Err(ApiError::InvalidResponse {
+                    action: action.to_owned(),
+                    status,
+                    detail,
+                }),
+            },
+            Err(error) => Err(error),
+        };
+        let (status, mut value) = match answer {
+            Ok(answer) => answer,
+            Err(error) => {
+                let error = redactor.error(error);
+                tracing::debug!(action, code = error.code().unwrap_or(""), "ECI API error");
+                return Err(error);
+            }
+        };
+        redactor.value(&mut value);
+        // The types read leniently, so this fails only on a shape no API answer has.
+        T::deserialize(value).map_err(|error| ApiError::InvalidResponse {
+            action: action.to_owned(),
+            status,
+            detail: redactor.text(format!("an object of another shape ({error})")),
+        })
+    }
+
+    /// One signed request, with a fresh timestamp and nonce: the status and body of a
+    /// success, else the error.
+    async fn send(
+        &self,
+        action: &str,
+        params: &BTreeMap<String, String>,
+    ) -> Result<(u16, Vec<u8>), ApiError> {
         let inner = &*self.inner;
         let timestamp = format_utc(SystemTime::now());
         let nonce = uuid::Uuid::new_v4().to_string();
@@ -391,28 +459,31 @@ impl EciClient {
             .map_err(|e| self.transport_error(action, e))?;
         tracing::debug!(action, status, bytes = body.len(), "ECI API answered");
         if !(200..300).contains(&status) {
-            let error = error::from_error_body(action, status, &body, retry_after, &string_to_sign);
-            tracing::debug!(
+            return Err(error::from_error_body(
                 action,
                 status,
-                code = error.code().unwrap_or(""),
-                "ECI API error"
-            );
-            return Err(error);
+                &body,
+                retry_after,
+                &string_to_sign,
+            ));
         }
-        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedResponse {
-            action: action.to_owned(),
-            status,
-            detail: e.to_string(),
-        })
+        Ok((status, body.to_vec()))
     }
 
     /// A reqwest error without its URL (the query holds the signature and the STS token).
     fn transport_error(&self, action: &str, error: reqwest::Error) -> ApiError {
+        // Until a connection is made nothing is sent; after, the API may have the request.
+        let request_sent = !error.is_connect();
         if error.is_timeout() {
+            let timeouts = &self.inner.timeouts;
             return ApiError::Timeout {
                 action: action.to_owned(),
-                after: self.inner.timeouts.attempt,
+                after: if request_sent {
+                    timeouts.attempt
+                } else {
+                    timeouts.connect
+                },
+                request_sent,
             };
         }
         let error = error.without_url();
@@ -428,8 +499,29 @@ impl EciClient {
             action: action.to_owned(),
             endpoint,
             detail,
+            request_sent,
         }
     }
+}
+
+/// The answer of a success status: a JSON object with a `RequestId`, as every API answer is.
+/// Anything else (`{}`, `[1,2]`, a gateway's page) is described for `InvalidResponse`, never
+/// taken for an empty success.
+fn answer_value(body: &[u8]) -> Result<Value, String> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|error| format!("a body that is not JSON ({error})"))?;
+    let kind = match &value {
+        Value::Object(members) => match members.get("RequestId") {
+            Some(Value::String(id)) if !id.is_empty() => return Ok(value),
+            _ => "a JSON object without a RequestId",
+        },
+        Value::Array(_) => "a JSON array, not an object",
+        Value::String(_) => "a JSON string, not an object",
+        Value::Number(_) => "a JSON number, not an object",
+        Value::Bool(_) => "a JSON boolean, not an object",
+        Value::Null => "JSON null, not an object",
+    };
+    Err(kind.to_owned())
 }
 
 /// Installs ring as the process's rustls provider, once. reqwest is built without a
@@ -448,5 +540,5 @@ fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 
 /// A JSON array of strings, compact, as the API wants `Command` and `ContainerGroupIds`.
 fn json_string_array(items: &[String]) -> String {
-    serde_json::Value::from(items.to_vec()).to_string()
+    Value::from(items.to_vec()).to_string()
 }

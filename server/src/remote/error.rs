@@ -46,8 +46,9 @@ pub enum ApiError {
     Service(ServiceError),
     /// A non-success HTTP status whose body is not an API error (a proxy, a gateway).
     HttpStatus { action: String, status: u16 },
-    /// A success status with a body that is not the expected JSON.
-    MalformedResponse {
+    /// A success status whose body is not a JSON object with a `RequestId`: never taken for
+    /// an empty success. Its code is `InvalidResponse`.
+    InvalidResponse {
         action: String,
         status: u16,
         detail: String,
@@ -57,17 +58,85 @@ pub enum ApiError {
         action: String,
         endpoint: String,
         detail: String,
+        /// False only when no connection was made, so the API cannot have seen the request.
+        request_sent: bool,
     },
     /// No answer in time.
-    Timeout { action: String, after: Duration },
+    Timeout {
+        action: String,
+        after: Duration,
+        /// False only when the connection could not be opened in time.
+        request_sent: bool,
+    },
 }
 
+/// The code of `ApiError::InvalidResponse`, shown like the API's own codes.
+const INVALID_RESPONSE: &str = "InvalidResponse";
+
+/// The one call that is not idempotent: it runs a command, so an unknown outcome means it
+/// may have run.
+pub(crate) const EXEC_ACTION: &str = "ExecContainerCommand";
+
 impl ApiError {
-    /// The API's `Code`, for service errors.
+    /// The API's `Code` for service errors; `InvalidResponse` for an answer that is not one.
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::Service(service) => Some(&service.code),
+            Self::InvalidResponse { .. } => Some(INVALID_RESPONSE),
             _ => None,
+        }
+    }
+
+    /// Whether an exec failed after its request was sent, so the command may have run.
+    pub fn may_have_run(&self) -> bool {
+        match self {
+            Self::InvalidResponse { action, .. } => action == EXEC_ACTION,
+            Self::Network {
+                action,
+                request_sent,
+                ..
+            }
+            | Self::Timeout {
+                action,
+                request_sent,
+                ..
+            } => *request_sent && action == EXEC_ACTION,
+            Self::Service(_) | Self::HttpStatus { .. } => false,
+        }
+    }
+
+    /// The same error with `f` applied to every text that came from outside (the API's
+    /// words, transport details), e.g. to redact secrets.
+    pub(crate) fn map_texts(self, f: impl Fn(String) -> String) -> ApiError {
+        match self {
+            Self::Service(service) => Self::Service(ServiceError {
+                code: f(service.code),
+                message: f(service.message),
+                request_id: f(service.request_id),
+                recommend: f(service.recommend),
+                ..service
+            }),
+            Self::InvalidResponse {
+                action,
+                status,
+                detail,
+            } => Self::InvalidResponse {
+                action,
+                status,
+                detail: f(detail),
+            },
+            Self::Network {
+                action,
+                endpoint,
+                detail,
+                request_sent,
+            } => Self::Network {
+                action,
+                endpoint,
+                detail: f(detail),
+                request_sent,
+            },
+            other @ (Self::HttpStatus { .. } | Self::Timeout { .. }) => other,
         }
     }
 
@@ -95,28 +164,39 @@ impl ApiError {
 
     /// The message for users: what failed, the API's words, and what to do.
     pub fn user_message(&self) -> String {
+        let message = self.what_failed();
+        if self.may_have_run() {
+            format!(
+                "{message}. The command may have run anyway: the request was sent and \
+                 {EXEC_ACTION} is not idempotent, so check before running it again"
+            )
+        } else {
+            message
+        }
+    }
+
+    fn what_failed(&self) -> String {
         match self {
             Self::Service(service) => service_message(service),
             Self::HttpStatus { action, status } => format!(
                 "{action} failed: HTTP {status} with a body that is not an API error \
                  (a proxy or gateway in the way?)"
             ),
-            Self::MalformedResponse {
+            // Starts with the code, as the API's errors are shown (`✗ Code: Message`).
+            Self::InvalidResponse {
                 action,
                 status,
                 detail,
-            } => format!(
-                "{action} failed: the API answered HTTP {status} with a body that is not the \
-                 expected JSON ({detail})"
-            ),
+            } => format!("{INVALID_RESPONSE}: {action} was answered HTTP {status} with {detail}"),
             Self::Network {
                 action,
                 endpoint,
                 detail,
+                ..
             } => {
                 format!("{action} failed: cannot talk to {endpoint}: {detail}")
             }
-            Self::Timeout { action, after } => {
+            Self::Timeout { action, after, .. } => {
                 format!(
                     "{action} failed: no answer within {:.1} s",
                     after.as_secs_f64()

@@ -2,13 +2,15 @@
 //!
 //! `EciClient::new(&ClientOptions)` finds credentials and the endpoint; its async calls
 //! sign (V2 by default, V3 on request), retry reads, and return `ApiError`s whose
-//! `Display` tells the user what to do. Secrets live in `Secret` and are never printed.
+//! `Display` tells the user what to do. Secrets live in `Secret` and are never printed; every
+//! text the API sends back has them redacted (`redact.rs`) before anything else sees it.
 
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod percent;
+mod redact;
 pub mod retry;
 pub mod sign_v2;
 pub mod sign_v3;

@@ -51,7 +51,7 @@ pub(crate) fn should_retry(kind: CallKind, error: &ApiError) -> bool {
                     "ServiceUnavailable" | "InternalError"
                 )
         }
-        ApiError::MalformedResponse { .. } => false,
+        ApiError::InvalidResponse { .. } => false,
     }
 }
 

@@ -3,6 +3,7 @@
 //! parses; a test there reads these arguments back into the same request.
 
 use crate::analysis::hidden::escape_hidden;
+use crate::analysis::resolve::{ResolvedEntry, Target};
 use crate::eci::ExecRequest;
 
 /// Longest command shown in a terminal's title before it is cut.
@@ -18,20 +19,28 @@ pub struct ApiOptions {
 }
 
 /// `["exec", "--region", R, "--instance", ID, "--container", C, ("--tty",) ("--no-stdin",)
-/// API options..., "--", command...]`. `--yes` is never included: editors add it, right
+/// API options..., "--", command...]`; a selector gives `--name N` and `--tag K=V` (in the
+/// order written) instead of `--instance`. `--yes` is never included: editors add it, right
 /// after `exec`, only when the user turned the confirmation off.
-pub fn exec_args(request: &ExecRequest, api: &ApiOptions) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "exec",
-        "--region",
-        &request.region_id,
-        "--instance",
-        &request.container_group_id,
-        "--container",
-        &request.container_name,
-    ]
-    .map(str::to_owned)
-    .to_vec();
+pub fn exec_args(entry: &ResolvedEntry, api: &ApiOptions) -> Vec<String> {
+    let request = &entry.request;
+    let mut args = vec![
+        "exec".to_owned(),
+        "--region".to_owned(),
+        request.region_id.clone(),
+    ];
+    match &entry.target {
+        Target::Id(id) => args.extend(["--instance".to_owned(), id.clone()]),
+        Target::Selector(selector) => {
+            if let Some(name) = &selector.name {
+                args.extend(["--name".to_owned(), name.clone()]);
+            }
+            for (key, value) in &selector.tags {
+                args.extend(["--tag".to_owned(), format!("{key}={value}")]);
+            }
+        }
+    }
+    args.extend(["--container".to_owned(), request.container_name.clone()]);
     if request.tty {
         args.push("--tty".to_owned());
     }
@@ -72,6 +81,7 @@ pub fn title(label: Option<&str>, request: &ExecRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::selector::Selector;
 
     fn request(command: &[&str]) -> ExecRequest {
         ExecRequest {
@@ -85,6 +95,16 @@ mod tests {
         }
     }
 
+    fn entry(target: Target, request: ExecRequest) -> ResolvedEntry {
+        ResolvedEntry {
+            index: 0,
+            name: String::new(),
+            label: None,
+            target,
+            request,
+        }
+    }
+
     #[test]
     fn the_flag_form_with_options_when_set() {
         let api = ApiOptions {
@@ -92,8 +112,12 @@ mod tests {
             endpoint: None,
             signature_version: Some("v3".to_owned()),
         };
+        let id = entry(
+            Target::Id("eci-1".to_owned()),
+            request(&["/bin/sh", "-c", "ls -a"]),
+        );
         assert_eq!(
-            exec_args(&request(&["/bin/sh", "-c", "ls -a"]), &api),
+            exec_args(&id, &api),
             [
                 "exec",
                 "--region",
@@ -115,8 +139,39 @@ mod tests {
         );
         let mut quiet = request(&["--", "-x"]);
         (quiet.tty, quiet.stdin) = (false, false);
-        let args = exec_args(&quiet, &ApiOptions::default());
+        let args = exec_args(
+            &entry(Target::Id("eci-1".to_owned()), quiet),
+            &ApiOptions::default(),
+        );
         assert_eq!(args[7..], ["--no-stdin", "--", "--", "-x"]);
+    }
+
+    #[test]
+    fn a_selector_gives_name_and_tags() {
+        let selector = Selector {
+            name: Some("web-*".to_owned()),
+            tags: vec![
+                ("app".to_owned(), "web".to_owned()),
+                ("k".to_owned(), "a=b".to_owned()),
+            ],
+        };
+        let args = exec_args(
+            &entry(Target::Selector(selector), request(&["bash"])),
+            &ApiOptions::default(),
+        );
+        assert_eq!(
+            args[3..11],
+            [
+                "--name",
+                "web-*",
+                "--tag",
+                "app=web",
+                "--tag",
+                "k=a=b",
+                "--container",
+                "web"
+            ]
+        );
     }
 
     #[test]

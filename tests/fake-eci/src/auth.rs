@@ -36,6 +36,15 @@ impl Incoming<'_> {
             .is_some_and(|a| a.starts_with(sign_v3::ALGORITHM))
     }
 
+    /// The STS token sent, from the query (V2) or `x-acs-security-token` (V3).
+    pub fn security_token(&self) -> Option<&str> {
+        if self.is_v3() {
+            self.header("x-acs-security-token")
+        } else {
+            self.params.get("SecurityToken").map(String::as_str)
+        }
+    }
+
     /// The action, from the query (V2) or `x-acs-action` (V3).
     pub fn action(&self) -> Option<&str> {
         if self.is_v3() {
@@ -98,10 +107,7 @@ fn verify_v2(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailur
     if sign_v2::signature(&key.secret, &string_to_sign) != signature {
         return Err(mismatch(&string_to_sign));
     }
-    check_token(
-        &key,
-        incoming.params.get("SecurityToken").map(String::as_str),
-    )?;
+    check_token(&key, incoming.security_token())?;
     spend_nonce(state, nonce)
 }
 
@@ -156,7 +162,7 @@ fn verify_v3(state: &mut State, incoming: &Incoming<'_>) -> Result<(), ApiFailur
     if expected.signature != signature || !body_ok || !names.contains(&"host") {
         return Err(mismatch(&expected.string_to_sign));
     }
-    check_token(&key, incoming.header("x-acs-security-token"))?;
+    check_token(&key, incoming.security_token())?;
     spend_nonce(state, nonce)
 }
 

@@ -101,7 +101,8 @@ pub struct Fault {
 }
 
 /// What a fault does. JSON: `{"kind": "error", "status": 503, "code": "ServiceUnavailable"}`,
-/// `{"kind": "delay", "ms": 500}`, `{"kind": "malformed_json"}`, `{"kind": "drop"}`.
+/// `{"kind": "delay", "ms": 500}`, `{"kind": "malformed_json"}`, `{"kind": "drop"}`,
+/// `{"kind": "body", "status": 200, "body": "[1,2]"}`, `{"kind": "echo_token"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FaultKind {
@@ -121,6 +122,12 @@ pub enum FaultKind {
     MalformedJson,
     /// Close the connection without answering.
     Drop,
+    /// Answer with this status and exactly this body (any bytes the API should never send).
+    Body { status: u16, body: String },
+    /// Answer 400 `InvalidSecurityToken.Malformed` quoting the STS token the request sent,
+    /// in the `Message` as is and percent-encoded in `Recommend` and `HostId`, as a gateway
+    /// that echoes its input would.
+    EchoToken,
 }
 
 impl Fault {
@@ -166,6 +173,27 @@ impl Fault {
         }
     }
 
+    /// This status and body for every request.
+    pub fn body(status: u16, body: &str) -> Self {
+        Self {
+            action: None,
+            times: None,
+            kind: FaultKind::Body {
+                status,
+                body: body.to_owned(),
+            },
+        }
+    }
+
+    /// An error quoting the request's STS token, for every request.
+    pub fn echo_token() -> Self {
+        Self {
+            action: None,
+            times: None,
+            kind: FaultKind::EchoToken,
+        }
+    }
+
     /// Only the next `n` requests.
     pub fn times(mut self, n: u32) -> Self {
         self.times = Some(n);
@@ -203,7 +231,8 @@ pub struct LoggedRequest {
     pub status: u16,
     /// The error `Code` answered, empty on success.
     pub code: String,
-    /// The fault that answered, if any (`error`, `malformed_json`, `drop`).
+    /// The fault that answered, if any (`error`, `malformed_json`, `drop`, `body`,
+    /// `echo_token`).
     pub fault: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub unix_ms: u64,

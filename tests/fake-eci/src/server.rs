@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 use crate::auth::{self, Incoming};
 use crate::state::State;
 use crate::{ApiFailure, Fault, FaultKind, LoggedRequest, Shared, api, lock, now_ms, ws};
+use eci_exec_lsp::remote::percent::percent_encode;
 
 /// Returned by the service to make hyper close the connection without an answer.
 #[derive(Debug)]
@@ -77,6 +78,18 @@ fn json_response(
             headers.insert(name, value);
         }
     }
+    response
+}
+
+/// A JSON-labelled answer whose body is exactly `body`.
+fn raw_response(status: u16, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -167,14 +180,30 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
         Some(FaultKind::MalformedJson) => {
             entry.fault = Some("malformed_json".to_owned());
             entry.status = 200;
-            let mut response = Response::new(Full::new(Bytes::from(format!(
-                "{{\"RequestId\":\"{request_id}\",\"Contai"
-            ))));
-            response.headers_mut().insert(
-                "content-type",
-                hyper::header::HeaderValue::from_static("application/json"),
+            raw_response(200, format!("{{\"RequestId\":\"{request_id}\",\"Contai"))
+        }
+        Some(FaultKind::Body { status, body }) => {
+            entry.fault = Some("body".to_owned());
+            entry.status = status;
+            raw_response(status, body)
+        }
+        Some(FaultKind::EchoToken) => {
+            entry.fault = Some("echo_token".to_owned());
+            let token = incoming.security_token().unwrap_or_default();
+            let encoded = percent_encode(token);
+            let failure = ApiFailure::new(
+                400,
+                "InvalidSecurityToken.Malformed",
+                &format!("Specified SecurityToken {token} is malformed."),
             );
-            response
+            (entry.status, entry.code) = (failure.status, failure.code.clone());
+            let mut body = error_body(&request_id, &failure);
+            body["HostId"] = Value::String(format!("eci.aliyuncs.com/{encoded}"));
+            body["Recommend"] = Value::String(format!(
+                "https://api.aliyun.com/troubleshoot?q={}&token={encoded}",
+                failure.code
+            ));
+            json_response(failure.status, &body, None)
         }
         Some(FaultKind::Error {
             status,

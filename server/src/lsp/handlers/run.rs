@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, Uri};
 use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 
+use super::tell_unavailable;
 use crate::analysis::resolve::{self, ResolvedEntry};
 use crate::analysis::run_result::{self, RunRecord};
 use crate::eci::ExecResponse;
@@ -30,7 +31,7 @@ pub async fn execute_command(
             run(session, args).await
         }
         ext::SESSION_ARGS_COMMAND => super::session::session_args(session, params.arguments).await,
-        other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        other => Err(to_proto::request_failed(format!("unknown command {other}"))),
     }
 }
 
@@ -53,11 +54,8 @@ async fn run(session: &Arc<Session>, RunArgs { uri, index }: RunArgs) -> Result<
     let client = match session.online.client(&settings.online_options()) {
         (ClientState::Ready(client), _) => client,
         (ClientState::Unavailable(message), tell) => {
-            if let Some(tell) = tell {
-                session
-                    .client
-                    .show_message(MessageType::WARNING, tell)
-                    .await;
+            if let Some(why) = tell {
+                tell_unavailable(&session.client, why).await;
             }
             return Err(to_proto::request_failed(message));
         }

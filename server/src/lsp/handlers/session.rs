@@ -27,7 +27,7 @@ pub async fn session_args(session: &Session, arguments: Vec<Value>) -> Result<Op
         signature_version: Some(settings.signature_version).filter(|version| version != "v2"),
     };
     let answer = SessionArgs {
-        args: args::exec_args(&entry.request, &api),
+        args: args::exec_args(&entry, &api),
         title: args::title(entry.label.as_deref(), &entry.request),
     };
     Ok(serde_json::to_value(answer).ok())
