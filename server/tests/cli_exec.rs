@@ -79,12 +79,33 @@ async fn output_arrives_as_it_is_produced() {
         (call.params["Sync"].as_str(), call.params["TTY"].as_str()),
         ("false", "false")
     );
+    // The same record over the fake's control API.
+    let addr = fake.addr();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET /_fake/sessions HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .unwrap_or_default();
+    let log: fake_eci::SessionLog = serde_json::from_str(body).expect(&answer);
+    assert_eq!(log, fake.sessions());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_statuses_follow_the_contract() {
     let fake = fake().await;
-    let cases: [(&[&str], i32, &str, &str); 9] = [
+    let cases: [(&[&str], i32, &str, &str); 10] = [
         (&["exit", "3"], 3, "", ""),
         (&["/bin/sh", "-c", "exit 0"], 0, "", ""),
         (&["stderr", "on", "channel", "2"], 0, "", "on channel 2\n"),
@@ -96,6 +117,7 @@ async fn exit_statuses_follow_the_contract() {
             "✗ OCI runtime exec failed\n",
         ),
         (&["unknown-channel"], 0, "ok\n", ""),
+        (&["text", "as", "text"], 0, "as text\n", ""),
         (&["hangup"], 0, "", ""),
         (
             &["reset"],

@@ -258,7 +258,7 @@ async fn without_a_tty_ctrl_c_ends_the_session_with_130() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_and_a_lost_connection_restore_the_terminal() {
+async fn sigterm_sighup_and_a_lost_connection_restore_the_terminal() {
     let fake = fake().await;
     let mut terminal = Terminal::spawn(&fake, &shell_args(&["--yes"]));
     let before = settings(&*terminal.master);
@@ -270,6 +270,17 @@ async fn sigterm_and_a_lost_connection_restore_the_terminal() {
         settings(&*terminal.master),
         before,
         "not restored after SIGTERM"
+    );
+
+    let mut terminal = Terminal::spawn(&fake, &shell_args(&["--yes"]));
+    let before = settings(&*terminal.master);
+    terminal.expect("$ ").await;
+    signal(terminal.pid(), "HUP");
+    assert_eq!(terminal.exit_status().await, 128 + 1);
+    assert_eq!(
+        settings(&*terminal.master),
+        before,
+        "not restored after SIGHUP"
     );
 
     let mut terminal = Terminal::spawn(&fake, &flags(&["--tty", "--yes"], &["reset"]));

@@ -85,7 +85,14 @@ fn args_and_titles_of_entries_as_the_document_is_now() {
     let selected = session_args(&mut client, 4)["result"].clone();
     assert_eq!(
         strings(&selected["args"])[3..9],
-        ["--name", "web-*", "--tag", "app=web", "--container", "nginx"]
+        [
+            "--name",
+            "web-*",
+            "--tag",
+            "app=web",
+            "--container",
+            "nginx"
+        ]
     );
 
     let broken = session_args(&mut client, 2);

@@ -266,6 +266,11 @@ impl Out {
             .is_ok()
     }
 
+    /// A text message (which clients take as standard output).
+    pub async fn text(&mut self, text: String) -> bool {
+        self.sink.send(Message::text(text)).await.is_ok()
+    }
+
     /// A raw status payload on channel 3.
     async fn status(&mut self, payload: &[u8]) -> bool {
         self.channel(3, payload).await

@@ -11,6 +11,7 @@
 //! | `fail MESSAGE...` | a Failure status without an exit code |
 //! | `status-text TEXT...` | plain text (not a status object) on the status channel |
 //! | `unknown-channel` | a message on channel 9, then `ok` on standard output, exit 0 |
+//! | `text TEXT...` | TEXT and a newline as a text message (standard output), exit 0 |
 //! | `hangup` | a Close frame without a status |
 //! | `reset` | the connection dropped without a Close frame |
 //! | anything else | the Sync output (`sync_output`) on standard output, exit 0 |
@@ -33,6 +34,7 @@ pub(crate) enum Script {
     Fail(String),
     StatusText(String),
     UnknownChannel,
+    Text(String),
     Hangup,
     Reset,
     Print(String),
@@ -63,6 +65,7 @@ pub(crate) fn choose(command: &[String]) -> Script {
         ["fail", ..] => Script::Fail(rest()),
         ["status-text", ..] => Script::StatusText(rest()),
         ["unknown-channel"] => Script::UnknownChannel,
+        ["text", ..] => Script::Text(rest()),
         ["hangup"] => Script::Hangup,
         ["reset"] => Script::Reset,
         _ => Script::Print(sync_output(command)),
@@ -115,6 +118,10 @@ pub(crate) async fn run(script: Script, out: &mut Out, mut input: mpsc::Receiver
         Script::UnknownChannel => {
             out.channel(9, b"what is this").await;
             out.stdout(b"ok\n").await;
+            End::Status(exit_status(0))
+        }
+        Script::Text(text) => {
+            out.text(format!("{text}\n")).await;
             End::Status(exit_status(0))
         }
         Script::Hangup => End::Hangup,
