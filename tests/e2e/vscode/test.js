@@ -151,6 +151,12 @@ async function online() {
     unsetEnv: ['ECI_EXEC_ENDPOINT'],
   });
   try {
+    await test(ctx, 'the lens shows its instance status once the list lands', async () => {
+      await openFile(ctx.page, 'run.eci.json');
+      const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '● Running' }).first();
+      await lens.waitFor({ timeout: 20000 });
+    });
+
     await test(ctx, 'clicking ▶ Run shows the output as inlay hint and in the hover', async () => {
       await openFile(ctx.page, 'run.eci.json');
       const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first();
