@@ -80,14 +80,16 @@ fn list_note(cached: Option<Duration>, complete: bool) -> String {
     }
 }
 
-/// Instance ids matching what is typed (by id or name), running ones first; `cached` is the
-/// age of a list kept from an earlier session, shown in each item's detail.
+/// Instance ids matching what is typed (by id or name), running ones first, at most `limit`
+/// of them; `cached` is the age of a list kept from an earlier session, shown in each item's
+/// detail. The second value says whether matching instances were left out.
 pub fn group_candidates(
     groups: &[ContainerGroup],
     context: &CompletionContext,
     typed: &str,
     cached: Option<Duration>,
-) -> Vec<Candidate> {
+    limit: usize,
+) -> (Vec<Candidate>, bool) {
     let age = cached
         .map(|age| format!(" · {}", cached_age(age)))
         .unwrap_or_default();
@@ -99,12 +101,19 @@ pub fn group_candidates(
                 || group.container_group_name.to_lowercase().contains(typed)
         })
         .collect();
-    // Running instances first: the others cannot run commands.
-    matching.sort_by(|left, right| {
+    // Running instances first: the others cannot run commands. Only the best `limit` are
+    // sorted and built: thousands of items would make every answer slow.
+    let order = |left: &&ContainerGroup, right: &&ContainerGroup| {
         (left.status != "Running", &left.container_group_name)
             .cmp(&(right.status != "Running", &right.container_group_name))
-    });
-    matching
+    };
+    let left_out = matching.len() > limit;
+    if left_out {
+        matching.select_nth_unstable_by(limit, order);
+        matching.truncate(limit);
+    }
+    matching.sort_by(order);
+    let candidates = matching
         .into_iter()
         .map(|group| {
             let id = &group.container_group_id;
@@ -129,7 +138,8 @@ pub fn group_candidates(
             };
             candidate
         })
-        .collect()
+        .collect();
+    (candidates, left_out)
 }
 
 /// The containers of the entry's instances (one for an id, the matches of a selector), each

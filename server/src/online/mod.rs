@@ -131,6 +131,19 @@ impl Online {
         self.landed.subscribe()
     }
 
+    /// Makes the client now, off the runtime's threads (reading credentials files and loading
+    /// root certificates take milliseconds), so that the first file opened finds it ready.
+    pub async fn prepare(self: &Arc<Self>, options: &OnlineOptions) {
+        let (online, options) = (self.clone(), options.clone());
+        let made = tokio::task::spawn_blocking(move || {
+            let client = make_client(&options);
+            online.lock().client.get_or_insert(client);
+        });
+        if let Err(error) = made.await {
+            tracing::warn!(%error, "could not prepare the API client");
+        }
+    }
+
     /// The client, made on first need. The second value is a message to show the user, the
     /// first time only, when online features are unavailable.
     pub fn client(&self, options: &OnlineOptions) -> (ClientState, Option<String>) {

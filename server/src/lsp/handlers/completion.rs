@@ -83,6 +83,7 @@ fn online_candidates(
     };
     let groups = &list.groups;
     let typed = instances::typed_text(snapshot.text(), context, cursor);
+    let mut left_out = false;
     let items = match &context.site {
         Site::Key {
             present,
@@ -94,7 +95,11 @@ fn online_candidates(
             field: key,
         } => instances::tag_value_candidates(groups, context, &typed, key),
         Site::Value { field, .. } if field == fields::CONTAINER_GROUP_ID => {
-            instances::group_candidates(groups, context, &typed, list.cached_age())
+            let cached = list.cached_age();
+            let (items, cut) =
+                instances::group_candidates(groups, context, &typed, cached, MAX_ITEMS);
+            left_out = cut;
+            items
         }
         Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
             instances::name_candidates(groups, context, &typed)
@@ -106,7 +111,7 @@ fn online_candidates(
             }
         },
     };
-    Some((items, loading || !list.complete))
+    Some((items, loading || !list.complete || left_out))
 }
 
 /// The fields whose values come from the region's instance list.
