@@ -305,14 +305,14 @@ async fn control_endpoints_over_http() {
 #[tokio::test]
 async fn pages_with_limit_and_the_shipped_fixture() {
     let groups = fixture::default_groups();
-    assert_eq!(groups.len(), 6);
+    assert_eq!(groups.len(), 12);
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
     let now = SystemTime::now();
     let business = params(&[("RegionId", "cn-hangzhou"), ("Limit", "2")]);
     let (_, first) = send_v2(&fake, "DescribeContainerGroups", &business, now, "p1").await;
     assert_eq!(
         (first["TotalCount"].as_u64(), first["NextToken"].as_str()),
-        (Some(3), Some("fake-next-2"))
+        (Some(9), Some("fake-next-2"))
     );
     let business = params(&[
         ("RegionId", "cn-hangzhou"),
@@ -320,7 +320,7 @@ async fn pages_with_limit_and_the_shipped_fixture() {
         ("NextToken", "fake-next-2"),
     ]);
     let (_, second) = send_v2(&fake, "DescribeContainerGroups", &business, now, "p2").await;
-    assert_eq!(second["NextToken"], "");
+    assert_eq!(second["NextToken"], "fake-next-4");
     assert_eq!(
         second["ContainerGroups"][0]["ContainerGroupId"],
         "eci-bp1fakepend0003"

@@ -15,7 +15,8 @@ use super::redact::Redactor;
 use super::retry::{self, CallKind, RetryPolicy};
 use super::timestamp::format_utc;
 use super::types::{
-    ContainerGroup, ContainerGroupsPage, ExecRequest, ExecResponse, Region, RegionsPage,
+    ContainerGroup, ContainerGroupsPage, ExecRequest, ExecResponse, GroupFilter, Region,
+    RegionsPage,
 };
 use super::{sign_v2, sign_v3};
 
@@ -228,34 +229,58 @@ impl EciClient {
         region: &str,
         ids: &[String],
     ) -> Result<Vec<ContainerGroup>, ApiError> {
-        let batches: Vec<Option<String>> = if ids.is_empty() {
-            vec![None]
-        } else {
-            ids.chunks(PAGE_LIMIT)
-                .map(|chunk| Some(json_string_array(chunk)))
-                .collect()
-        };
+        if ids.is_empty() {
+            return self.all_pages(region, BTreeMap::new()).await;
+        }
         let mut groups = Vec::new();
-        for batch in batches {
-            let mut token = String::new();
-            for _ in 0..MAX_PAGES {
-                let mut params = params(&[("RegionId", region), ("Limit", "20")]);
-                if let Some(ids) = &batch {
-                    params.insert("ContainerGroupIds".to_owned(), ids.clone());
-                }
-                if !token.is_empty() {
-                    params.insert("NextToken".to_owned(), token.clone());
-                }
-                let page: ContainerGroupsPage = self
-                    .call("DescribeContainerGroups", CallKind::Read, &params)
-                    .await?;
-                groups.extend(page.container_groups);
-                // An empty token ends the list; the same token again would loop forever.
-                if page.next_token.is_empty() || page.next_token == token {
-                    break;
-                }
-                token = page.next_token;
+        for chunk in ids.chunks(PAGE_LIMIT) {
+            let batch =
+                BTreeMap::from([("ContainerGroupIds".to_owned(), json_string_array(chunk))]);
+            groups.extend(self.all_pages(region, batch).await?);
+        }
+        Ok(groups)
+    }
+
+    /// The container groups of `region` that the API matches with `filter`, all pages.
+    pub async fn list_container_groups(
+        &self,
+        region: &str,
+        filter: &GroupFilter,
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        let mut extra = BTreeMap::new();
+        if let Some(name) = &filter.name {
+            extra.insert("ContainerGroupName".to_owned(), name.clone());
+        }
+        for (n, (key, value)) in filter.tags.iter().enumerate() {
+            extra.insert(format!("Tag.{}.Key", n + 1), key.clone());
+            extra.insert(format!("Tag.{}.Value", n + 1), value.clone());
+        }
+        self.all_pages(region, extra).await
+    }
+
+    /// Every page of one `DescribeContainerGroups` query (`extra`: its filter parameters).
+    async fn all_pages(
+        &self,
+        region: &str,
+        extra: BTreeMap<String, String>,
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        let mut groups = Vec::new();
+        let mut token = String::new();
+        for _ in 0..MAX_PAGES {
+            let mut params = params(&[("RegionId", region), ("Limit", "20")]);
+            params.extend(extra.clone());
+            if !token.is_empty() {
+                params.insert("NextToken".to_owned(), token.clone());
             }
+            let page: ContainerGroupsPage = self
+                .call("DescribeContainerGroups", CallKind::Read, &params)
+                .await?;
+            groups.extend(page.container_groups);
+            // An empty token ends the list; the same token again would loop forever.
+            if page.next_token.is_empty() || page.next_token == token {
+                break;
+            }
+            token = page.next_token;
         }
         Ok(groups)
     }

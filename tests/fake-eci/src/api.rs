@@ -85,6 +85,7 @@ fn describe_container_groups(
             .ok_or_else(|| invalid("NextToken"))?,
         None => 0,
     };
+    let tags = tag_filter(params)?;
     let wanted =
         |field: &str, group: &Value| params.get(field).is_none_or(|w| w == text(group, field));
     let matching: Vec<&Value> = state
@@ -96,6 +97,7 @@ fn describe_container_groups(
                 .is_none_or(|ids| ids.iter().any(|id| id == text(g, "ContainerGroupId")))
         })
         .filter(|g| wanted("Status", g) && wanted("ContainerGroupName", g) && wanted("ZoneId", g))
+        .filter(|g| tags.iter().all(|(key, value)| has_tag(g, key, value)))
         .collect();
     let page: Vec<Value> = matching
         .iter()
@@ -110,6 +112,38 @@ fn describe_container_groups(
         String::new()
     };
     Ok(json!({"TotalCount": matching.len(), "NextToken": next_token, "ContainerGroups": page}))
+}
+
+/// The `Tag.N.Key`/`Tag.N.Value` pairs, N from 1 without gaps, at most 20; a value without
+/// its key is invalid. An instance must carry every one of them.
+fn tag_filter(params: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, ApiFailure> {
+    let mut tags = Vec::new();
+    for n in 1.. {
+        let (key, value) = (format!("Tag.{n}.Key"), format!("Tag.{n}.Value"));
+        match (params.get(&key), params.get(&value)) {
+            (None, None) => break,
+            (None, Some(_)) => return Err(invalid(&key)),
+            (Some(k), v) => tags.push((k.clone(), v.cloned().unwrap_or_default())),
+        }
+    }
+    if tags.len() > LIMIT {
+        return Err(ApiFailure::new(
+            400,
+            "InvalidParameter.ValueExceeded",
+            "More than 20 tags.",
+        ));
+    }
+    Ok(tags)
+}
+
+fn has_tag(group: &Value, key: &str, value: &str) -> bool {
+    group
+        .get("Tags")
+        .and_then(Value::as_array)
+        .is_some_and(|tags| {
+            tags.iter()
+                .any(|tag| text(tag, "Key") == key && text(tag, "Value") == value)
+        })
 }
 
 fn describe_regions(state: &State) -> Value {

@@ -158,15 +158,16 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
         status: 0,
         code: String::new(),
         fault: None,
-        unix_ms: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as u64,
+        unix_ms: unix_ms(),
+        end_unix_ms: 0,
     };
-    let planned = lock(&state).plan(action.as_deref());
+    let group_id = params.get("ContainerGroupId").map(String::as_str);
+    let planned = lock(&state).plan(action.as_deref(), group_id);
+    // Outside the lock: delayed requests overlap, as slow calls to the API do.
     if planned.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(planned.delay_ms)).await;
     }
+    entry.end_unix_ms = unix_ms();
     let mut state = lock(&state);
     let request_id = state.request_id();
     let answer = match planned.answer {
@@ -254,6 +255,13 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
     };
     state.log.push(entry);
     Ok(answer)
+}
+
+fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
 }
 
 fn control(state: &Shared, method: &str, path: &str, body: &[u8]) -> Response<Full<Bytes>> {
