@@ -4,7 +4,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Error;
-use tower_lsp_server::ls_types::{CodeActionKind, Position, Range, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{
+    CodeActionKind, Position, ProgressToken, Range, TextDocumentContentChangeEvent,
+};
 
 use super::documents::TextChange;
 use super::session::Snapshot;
@@ -62,4 +64,12 @@ pub fn command_argument<T: DeserializeOwned>(
         .ok_or_else(|| Error::invalid_params(format!("expected {expected}")))?;
     serde_json::from_value(argument)
         .map_err(|error| Error::invalid_params(format!("expected {expected}: {error}")))
+}
+
+/// A progress token as a key (`window/workDoneProgress/cancel` names it in either form).
+pub fn progress_key(token: &ProgressToken) -> String {
+    match token {
+        ProgressToken::String(text) => text.clone(),
+        ProgressToken::Number(number) => number.to_string(),
+    }
 }

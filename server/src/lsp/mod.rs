@@ -27,9 +27,14 @@ use session::{Negotiated, Session};
 pub async fn serve() -> std::process::ExitCode {
     let documents: Arc<Documents> = Arc::default();
     let negotiated: Arc<Mutex<Negotiated>> = Arc::default();
-    let (service, socket) = LspService::new(|client| server::Server {
+    let (service, socket) = LspService::build(|client| server::Server {
         session: Arc::new(Session::new(client, documents.clone(), negotiated.clone())),
-    });
+    })
+    .custom_method(
+        server::Server::WORK_DONE_PROGRESS_CANCEL,
+        server::Server::work_done_progress_cancel,
+    )
+    .finish();
     let service = ordered::InOrder {
         inner: service,
         documents,

@@ -4,6 +4,7 @@
 //! Readers never wait: they get what is cached, and a fetch fills the rest, one per region.
 
 mod cache;
+pub mod fleet;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

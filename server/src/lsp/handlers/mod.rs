@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
+pub mod fleet;
 pub mod hover;
 pub mod lenses;
 pub mod lifecycle;
