@@ -11,13 +11,6 @@ use super::symbols::entry_name;
 use super::tree::Text;
 use crate::eci::ExecRequest;
 
-/// TEMPORARY shim of i11-format's interface, replaced by its merge.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Id(String),
-    Selector(super::selector::Selector),
-}
-
 /// An entry that may run: its call, and the names people know it by.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolvedEntry {
@@ -25,7 +18,6 @@ pub struct ResolvedEntry {
     /// The entry's name for menus and results (Label, else container and command).
     pub name: String,
     pub label: Option<String>,
-    pub target: Target,
     /// The ExecContainerCommand call, as the file says it.
     pub request: ExecRequest,
 }
@@ -125,7 +117,6 @@ fn resolve(model: &Model, entry: &Entry) -> Option<ResolvedEntry> {
         sync: flag(model.resolve(entry, |f| &f.sync).slot, false),
     };
     Some(ResolvedEntry {
-        target: Target::Id(request.container_group_id.clone()),
         index: entry.index,
         name: entry_name(model, entry),
         label: entry.own.label.value().map(|label| label.to_string()),
@@ -134,14 +125,6 @@ fn resolve(model: &Model, entry: &Entry) -> Option<ResolvedEntry> {
 }
 
 impl ResolvedEntry {
-    /// TEMPORARY shim.
-    pub fn request_for(&self, container_group_id: &str) -> ExecRequest {
-        ExecRequest {
-            container_group_id: container_group_id.to_owned(),
-            ..self.request.clone()
-        }
-    }
-
     /// The question a person answers before the entry runs: what runs, escaped and cut so
     /// that nothing in it acts unseen (`hidden::display_command`).
     pub fn confirmation(&self) -> String {
