@@ -8,7 +8,10 @@
 //! | --- | --- | --- |
 //! | `invalid-type` | `type` | the value |
 //! | `unknown-field` | `additionalProperties` | the key (object pointer + `/name`) |
-//! | `missing-field` | `required` | the entry (single exec: the root) |
+//! | `missing-field` | `required`; `anyOf` (`hasTarget`) for the target | the entry (single exec: the root) |
+//! | `target-conflict` | `false` (`oneTarget`: no selector key beside `ContainerGroupId`) | the selector key |
+//! | `invalid-tags` | `propertyNames` (`minLength` 1), `maxProperties` | the empty key; `Tags` |
+//! | `invalid-container-group-name` | `pattern` | the value |
 //! | `command-empty` | `minItems` | the Command |
 //! | `command-too-many` | `maxItems` | the Command (the server marks each item past the 20th) |
 //! | `command-too-long` | `maxLength` | the Command item |
@@ -159,6 +162,9 @@ fn server_verdict(text: &str, value: &Value) -> BTreeSet<(String, String)> {
             | "command-too-long"
             | "invalid-container-group-id"
             | "invalid-container-name"
+            | "invalid-container-group-name"
+            | "target-conflict"
+            | "invalid-tags"
             | "unknown-region" => pointer,
             "command-too-many" => parent(&pointer),
             "sync-with-tty" => {
@@ -200,7 +206,26 @@ fn schema_verdict(validator: &jsonschema::Validator, value: &Value) -> BTreeSet<
                 }
                 continue;
             }
-            ValidationErrorKind::Required { .. } => "missing-field",
+            // `hasTarget`: ContainerGroupId, ContainerGroupName or Tags.
+            ValidationErrorKind::Required { .. } | ValidationErrorKind::AnyOf { .. } => {
+                "missing-field"
+            }
+            // `oneTarget`: a selector key beside ContainerGroupId.
+            ValidationErrorKind::FalseSchema
+                if field == "ContainerGroupName" || field == "Tags" =>
+            {
+                "target-conflict"
+            }
+            ValidationErrorKind::MaxProperties { .. } => "invalid-tags",
+            // On the key at fault, as the server reports it.
+            ValidationErrorKind::PropertyNames { error } => {
+                let name = error.instance().as_str().unwrap_or_default();
+                found.insert((
+                    format!("{pointer}/{}", escape(name)),
+                    "invalid-tags".to_owned(),
+                ));
+                continue;
+            }
             ValidationErrorKind::MinItems { .. } => "command-empty",
             ValidationErrorKind::MaxItems { .. } => "command-too-many",
             ValidationErrorKind::MaxLength { .. } | ValidationErrorKind::MinLength { .. }
@@ -214,6 +239,9 @@ fn schema_verdict(validator: &jsonschema::Validator, value: &Value) -> BTreeSet<
             }
             ValidationErrorKind::Pattern { .. } if field == "ContainerName" => {
                 "invalid-container-name"
+            }
+            ValidationErrorKind::Pattern { .. } if field == "ContainerGroupName" => {
+                "invalid-container-group-name"
             }
             // `enum` fails on a RegionId of the wrong type too, beside `type`: one invalid-type.
             ValidationErrorKind::Enum { .. }

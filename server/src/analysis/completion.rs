@@ -307,6 +307,7 @@ fn type_detail(spec: &fields::FieldSpec) -> String {
         FieldType::String => "string",
         FieldType::Boolean => "boolean",
         FieldType::Command => "array of strings",
+        FieldType::Tags => "object of strings",
         FieldType::Entries => "array of exec objects",
     };
     if spec.required {

@@ -2,7 +2,7 @@
 //! candidates for ids, containers and regions, and the markdown of an instance's hover.
 
 use super::completion::{Candidate, CandidateKind, CompletionContext, ObjectKind, value_candidate};
-use super::model::{Fields, Model, Slot};
+use super::model::{Fields, Model, Slot, TargetFields};
 use super::regions;
 use super::resolve;
 use super::tree::Text;
@@ -23,6 +23,16 @@ pub fn object_value(model: &Model, object: ObjectKind, field: Field) -> Option<S
         .slot
         .value()
         .map(|text| text.to_string())
+}
+
+/// The target fields that apply to the object being edited (an entry's own or inherited, as
+/// one unit).
+pub fn object_target(model: &Model, object: ObjectKind) -> Option<&TargetFields> {
+    match object {
+        ObjectKind::Entry(index) => Some(model.target(resolve::entry(model, index)?)),
+        ObjectKind::Single => Some(&model.entries.first()?.own.target),
+        ObjectKind::Defaults => Some(&model.defaults.target),
+    }
 }
 
 /// What the user has typed of the value up to the cursor, without the quote, lower-cased.

@@ -105,7 +105,7 @@ pub fn check(model: &Model, instances: &InstanceLists) -> Vec<Diagnostic> {
 /// The entry's region and well-formed instance id, with the id's span.
 fn target<'a>(model: &'a Model, entry: &'a Entry) -> Option<(&'a str, &'a str, Span)> {
     let region = model.resolve(entry, |f| &f.region_id).slot.value()?;
-    let id = model.resolve(entry, |f| &f.container_group_id).slot;
+    let id = &model.target(entry).container_group_id;
     let (value, span) = (id.value()?, id.span()?);
     is_container_group_id(value).then_some((&**region, &**value, span))
 }

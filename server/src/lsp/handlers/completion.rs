@@ -68,8 +68,12 @@ fn online_candidates(
         let typed = instances::typed_text(snapshot.text(), context, cursor);
         instances::group_candidates(&groups, context, &typed)
     } else {
-        let id = instances::object_value(model, *object, |f| &f.container_group_id)?;
-        let group = groups.iter().find(|group| group.container_group_id == id)?;
+        let id = instances::object_target(model, *object)?
+            .container_group_id
+            .value()?;
+        let group = groups
+            .iter()
+            .find(|group| *group.container_group_id == **id)?;
         instances::container_candidates(group, context)
     };
     Some((items, loading))
