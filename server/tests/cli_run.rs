@@ -95,17 +95,18 @@ async fn an_entry_with_errors_or_no_choice_is_refused_before_sending() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_interactive_entry_prints_the_terminal_url() {
+async fn an_interactive_entry_is_not_run_by_run() {
+    // `exec` opens sessions; `run` prints the output of Sync entries.
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let output = run(&fake, home.path(), &["--label", "shell"]).await;
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(
-        stdout.contains("interactive session: open https://"),
-        "{stdout}"
+        text(&output.stderr).contains("entry 3 is not a Sync entry"),
+        "{}",
+        text(&output.stderr)
     );
-    assert!(stdout.contains("WebSocket: wss://"), "{stdout}");
+    assert!(fake.requests().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
