@@ -11,6 +11,8 @@ export interface ServerOptions {
   confirmRun: boolean;
   cacheTtlSeconds: number;
   online: boolean;
+  maxTargets: number;
+  runConcurrency: number;
 }
 
 /** Keys under `eciExec.` that are the extension's own and must not reach the server. */
@@ -23,6 +25,11 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
+/** A whole number of at least 1 (rounded), else `fallback`: the server rejects anything else. */
+function atLeastOne(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Math.round(v) >= 1 ? Math.round(v) : fallback;
+}
+
 export function toServerOptions(get: Getter): ServerOptions {
   const opts: ServerOptions = {
     confirmRun: typeof get('confirmRun') === 'boolean' ? (get('confirmRun') as boolean) : true,
@@ -32,6 +39,8 @@ export function toServerOptions(get: Getter): ServerOptions {
         ? Math.round(get('cacheTtlSeconds') as number)
         : 60,
     online: typeof get('online') === 'boolean' ? (get('online') as boolean) : true,
+    maxTargets: atLeastOne(get('maxTargets'), 20),
+    runConcurrency: atLeastOne(get('runConcurrency'), 8),
   };
   const profile = str(get('profile'));
   if (profile) opts.profile = profile;
