@@ -41,6 +41,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Makes every exec on the instance `id` fail with `IncorrectStatus`.
+fn fail_on(fake: &FakeEci, id: &str) {
+    fake.add_fault(Fault::error(400, "IncorrectStatus").action(EXEC).group(id));
+}
+
 fn execs(fake: &FakeEci) -> usize {
     fake.requests().iter().filter(|r| r.action == EXEC).count()
 }
@@ -79,11 +84,7 @@ async fn run_all_runs_every_sync_entry_in_order_and_exits_0() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_failed_target_exits_1_and_the_others_still_run() {
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
-    fake.add_fault(
-        Fault::error(400, "IncorrectStatus")
-            .action(EXEC)
-            .group("eci-bp1fakerep00002"),
-    );
+    fail_on(&fake, "eci-bp1fakerep00002");
     let home = tempfile::tempdir().unwrap();
     let output = eci_exec_lsp(
         &fake,
@@ -108,11 +109,7 @@ async fn one_failed_target_exits_1_and_the_others_still_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_gives_one_object_per_target_with_the_contract_keys() {
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
-    fake.add_fault(
-        Fault::error(400, "IncorrectStatus")
-            .action(EXEC)
-            .group("eci-bp1fakerep00004"),
-    );
+    fail_on(&fake, "eci-bp1fakerep00004");
     let home = tempfile::tempdir().unwrap();
     let args = ["run", "--all", "--format", "json", "checks.eci.json"];
     let output = eci_exec_lsp(&fake, home.path(), &args).await;

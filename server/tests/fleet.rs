@@ -7,10 +7,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use fake_eci::{
-    FakeConfig, FakeEci, Fault, TEST_KEY_ID, TEST_SECRET, fixture, max_in_flight,
-    max_started_within,
-};
+use fake_eci::{FakeConfig, FakeEci, Fault, fixture, max_in_flight, max_started_within};
 use serde_json::{Value, json};
 use support::LspClient;
 
@@ -40,11 +37,7 @@ async fn start(options: Value, generated: usize) -> (FakeEci, LspClient) {
     .await
     .expect("fake API");
     let url = fake.url();
-    let env = [
-        ("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID),
-        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET),
-        ("ECI_EXEC_ENDPOINT", url.as_str()),
-    ];
+    let env = support::fake_api_env(&url);
     let capabilities = json!({
         "window": {"workDoneProgress": true, "showDocument": {"support": true}},
         "workspace": {"inlayHint": {"refreshSupport": true}},

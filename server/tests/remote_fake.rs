@@ -4,21 +4,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use eci_exec_lsp::remote::timestamp::format_utc;
-use eci_exec_lsp::remote::{CredentialSource, Credentials, Secret, sign_v2, sign_v3};
-use fake_eci::{
-    FakeConfig, FakeEci, LoggedRequest, TEST_KEY_ID, TEST_SECRET, fixture, sync_output,
-};
+use eci_exec_lsp::remote::{Secret, sign_v2, sign_v3};
+use fake_eci::test_credentials as credentials;
+use fake_eci::{FakeConfig, FakeEci, LoggedRequest, fixture, sync_output};
 use serde_json::{Value, json};
-
-fn credentials() -> Credentials {
-    Credentials {
-        access_key_id: TEST_KEY_ID.into(),
-        access_key_secret: Secret::new(TEST_SECRET),
-        security_token: None,
-        region_id: None,
-        source: CredentialSource::Environment,
-    }
-}
 
 fn http() -> reqwest::Client {
     eci_exec_lsp::remote::install_tls_provider();

@@ -5,27 +5,16 @@
 
 use std::time::{Duration, Instant};
 
-use eci_exec_lsp::remote::{
-    ClientOptions, CredentialSource, Credentials, EciClient, Endpoint, ExecRequest, GroupFilter,
-    Secret,
-};
+use eci_exec_lsp::remote::{ClientOptions, EciClient, Endpoint, ExecRequest, GroupFilter};
 use fake_eci::{
-    FakeConfig, FakeEci, Fault, TEST_KEY_ID, TEST_SECRET, fixture, max_in_flight,
-    max_started_within,
+    FakeConfig, FakeEci, Fault, fixture, max_in_flight, max_started_within, test_credentials,
 };
 
 const EXEC: &str = "ExecContainerCommand";
 
 fn client(fake: &FakeEci) -> EciClient {
-    let credentials = Credentials {
-        access_key_id: TEST_KEY_ID.into(),
-        access_key_secret: Secret::new(TEST_SECRET),
-        security_token: None,
-        region_id: None,
-        source: CredentialSource::Environment,
-    };
     let endpoint = Endpoint::parse(&fake.url()).unwrap();
-    EciClient::from_parts(credentials, endpoint, &ClientOptions::default()).unwrap()
+    EciClient::from_parts(test_credentials(), endpoint, &ClientOptions::default()).unwrap()
 }
 
 fn filter(name: Option<&str>, tags: &[(&str, &str)]) -> GroupFilter {

@@ -63,20 +63,25 @@ local function hint_text(buf)
   return out
 end
 
-H.test('the ▶ Run lens runs the entry; the output shows as inlay hint and in the hover', function()
-  local buf, client = H.open(dir .. '/run.eci.json')
-  H.wait(10000, function()
+--- Waits for the buffer's `▶ Run` lens (`▶ Run on N instances` for a selector) and runs its
+--- command as a click would; returns the answer of eciExec.run.
+local function run_lens(buf, client)
+  local function run_lens_now()
     for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-      if l.command and l.command.title:find('▶ Run', 1, true) then return true end
+      if l.command and l.command.title:find('▶ Run', 1, true) then return l end
     end
-  end, '▶ Run lens')
-  local lens
-  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command and l.command.title:find('▶ Run', 1, true) then lens = l; break end
   end
+  H.wait(10000, run_lens_now, '▶ Run lens')
+  local lens = run_lens_now()
   local res = client:request_sync('workspace/executeCommand',
     { command = lens.command.command, arguments = lens.command.arguments }, 20000, buf)
   assert(res and not res.err, 'eciExec.run failed: ' .. vim.inspect(res))
+  return res
+end
+
+H.test('the ▶ Run lens runs the entry; the output shows as inlay hint and in the hover', function()
+  local buf, client = H.open(dir .. '/run.eci.json')
+  local res = run_lens(buf, client)
   local out = res.result and res.result.syncResponse
   assert(type(out) == 'string' and out:find(expect, 1, true), ('syncResponse %s lacks %q'):format(vim.inspect(out), expect))
   -- The Command line of the entry (contract: hint at the end of the entry's Command line).
@@ -122,18 +127,7 @@ H.test('a Tags selector runs on every running web replica from the lens; the flo
   -- fleet.eci.json: Tags app=web; the fake's web-1 to web-4 run nginx, web-5 and web-6 are skipped.
   local buf, client = H.open(dir .. '/fleet.eci.json')
   require('eci_exec.run').last = nil
-  H.wait(10000, function()
-    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-      if l.command and l.command.title:find('▶ Run', 1, true) then return true end
-    end
-  end, '▶ Run lens')
-  local lens
-  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command and l.command.title:find('▶ Run', 1, true) then lens = l; break end
-  end
-  local res = client:request_sync('workspace/executeCommand',
-    { command = lens.command.command, arguments = lens.command.arguments }, 20000, buf)
-  assert(res and not res.err, 'eciExec.run failed: ' .. vim.inspect(res))
+  local res = run_lens(buf, client)
   local summary = res.result and res.result.summary
   assert(summary and summary.ok == 4 and summary.failed == 0 and summary.skipped == 2,
     'summary: ' .. vim.inspect(res.result))

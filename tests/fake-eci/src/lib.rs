@@ -30,6 +30,18 @@ pub const TEST_KEY_ID: &str = "LTAI5tFakeEciKey0001";
 /// Its secret.
 pub const TEST_SECRET: &str = "FakeEciSecret0000000000000000A";
 
+/// The test key as eci-exec-lsp's credentials, for clients made in tests.
+pub fn test_credentials() -> eci_exec_lsp::remote::Credentials {
+    use eci_exec_lsp::remote::{CredentialSource, Credentials, Secret};
+    Credentials {
+        access_key_id: TEST_KEY_ID.into(),
+        access_key_secret: Secret::new(TEST_SECRET),
+        security_token: None,
+        region_id: None,
+        source: CredentialSource::Environment,
+    }
+}
+
 /// A key the fake accepts: id, secret and, for STS keys, the token it must come with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FakeKey {
