@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The project's whole test suite, as CI runs it: the Rust workspace (unit, fixture, protocol,
-# API-client and fake-API tests), then the real-editor tests (Neovim 0.11 and VS Code through
-# code-server), online ones included, after installing what they need.
+# API-client and fake-API tests, the schema against two validators), then the real-editor tests
+# (Neovim 0.11 and VS Code through code-server), online ones included, after installing what
+# they need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The second schema validator (ajv): server/tests/schema_ajv.rs fails without it when CI=true.
+bash tests/schema/setup.sh
 cargo test --workspace --locked
 
 bash tests/e2e/setup.sh

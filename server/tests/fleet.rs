@@ -144,21 +144,9 @@ async fn a_tagged_entry_runs_on_every_running_replica_and_one_failure_stops_no_o
         "each target once: a failure is not retried"
     );
 
-    let reports: Vec<String> = (0..4)
-        .map(|_| {
-            let report = client.wait_for(|m| {
-                m["method"] == "$/progress" && m["params"]["value"]["kind"] == "report"
-            });
-            report["params"]["value"]["message"]
-                .as_str()
-                .expect("message")
-                .to_owned()
-        })
-        .collect();
-    assert!(
-        reports.iter().all(|r| r.ends_with("/4 done")),
-        "{reports:?}"
-    );
+    // Reports may coalesce when targets finish together; the last one is always `4/4 done`.
+    client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["message"] == "4/4 done");
     let notified = client.wait_for(|m| m["method"] == "eciExec/runResult");
     assert_eq!(notified["params"]["targets"], result["targets"]);
     assert_eq!(notified["params"]["summary"], result["summary"]);
@@ -235,7 +223,12 @@ async fn above_max_targets_or_without_a_target_nothing_is_sent() {
         "not run: no instance in cn-hangzhou matches the selector"
     );
     assert!(execs(&fake).is_empty(), "{:?}", fake.requests());
-    assert_eq!(fake.requests().len(), 2, "one listing each");
+    let run_listings = fake
+        .requests()
+        .iter()
+        .filter(|request| request.params.contains_key("Tag.1.Key"))
+        .count();
+    assert_eq!(run_listings, 2, "one listing each, afresh");
 }
 
 /// Starts the generated fleet (20 targets, 2 at a time, 400 ms each) and waits until two

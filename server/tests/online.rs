@@ -5,65 +5,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use fake_eci::{FakeConfig, FakeEci, Fault, TEST_KEY_ID, TEST_SECRET};
+use fake_eci::{FakeEci, Fault};
 use serde_json::{Value, json};
+use support::online::{complete_list, completion, editor, labels, start};
 use support::{LspClient, codes};
 
 const URI: &str = "file:///work/online.eci.json";
-
-async fn start(options: Value, capabilities: Value) -> (FakeEci, LspClient) {
-    let fake = FakeEci::start(FakeConfig::default())
-        .await
-        .expect("fake API");
-    let url = fake.url();
-    let env = [
-        ("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID),
-        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET),
-        ("ECI_EXEC_ENDPOINT", url.as_str()),
-    ];
-    let (client, _) = LspClient::initialized_with_env(capabilities, options, &env);
-    (fake, client)
-}
-
-fn editor() -> Value {
-    json!({
-        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
-        "workspace": {"inlayHint": {"refreshSupport": true}},
-        "textDocument": {"publishDiagnostics": {"versionSupport": true}},
-    })
-}
-
-fn completion(client: &mut LspClient, uri: &str, line: u32, character: u32) -> Value {
-    client.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
-    )
-}
-
-fn labels(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|item| item["label"].as_str().expect("label").to_owned())
-        .collect()
-}
-
-/// Asks until the list is complete (the cache is warm), within a bound.
-fn complete_list(client: &mut LspClient, uri: &str, line: u32, character: u32) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list = completion(client, uri, line, character);
-        if list["isIncomplete"] == false {
-            return list;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the list never completed: {list}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 const COMPLETION_FILE: &str = r#"{
   "RegionId": "cn-hangzhou",
@@ -90,7 +37,16 @@ async fn completes_instances_by_id_or_name_inherited_containers_and_regions() {
     );
     let item = &by_name["items"][0];
     assert_eq!(item["detail"], "cache · Running");
-    assert_eq!(item["textEdit"]["newText"], "\"eci-bp1fakeredis002\"");
+    assert_eq!(item["textEdit"]["newText"], "eci-bp1fakeredis002");
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": 5, "character": 26}, "end": {"line": 5, "character": 30}}),
+        "inside the quotes of `\"cach\"`"
+    );
+    assert_eq!(
+        item["filterText"], "cache eci-bp1fakeredis002",
+        "the name first, without quotes, so typing the name keeps the item"
+    );
     assert!(
         item["documentation"]["value"]
             .as_str()
@@ -134,6 +90,48 @@ async fn completes_instances_by_id_or_name_inherited_containers_and_regions() {
     assert!(labels(&regions).contains(&"cn-shanghai".to_owned()));
 }
 
+/// Ids, containers and regions from the API follow the offline items' edit rules: the range
+/// is the word inside the quotes (up to the cursor in an unclosed string, whose new text closes
+/// it), and the filter text is bare.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_items_replace_only_the_word_being_typed() {
+    let (_fake, mut client) = start(json!({}), editor()).await;
+    let text = "{\n  \"RegionId\": \"cn-hangzhou\",\n  \"Execs\": [\n    {\"ContainerGroupId\": \"eci-bp1fakep\n  ]\n}\n";
+    client.open(URI, text);
+    // Line 3: `    {"ContainerGroupId": "eci-bp1fakep` -- an unclosed id, typed from its start.
+    let list = complete_list(&mut client, URI, 3, 38);
+    assert_eq!(labels(&list), ["eci-bp1fakepend0003"]);
+    let item = &list["items"][0];
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": 3, "character": 26}, "end": {"line": 3, "character": 38}})
+    );
+    assert_eq!(item["textEdit"]["newText"], "eci-bp1fakepend0003\"");
+    assert_eq!(
+        item["filterText"], "eci-bp1fakepend0003 batch-pending",
+        "an id typed from its start comes first in the filter text"
+    );
+
+    let text = "{\"RegionId\": \"cn-hangzhou\", \"ContainerGroupId\": \"eci-bp1fakeweb0001\", \"ContainerName\": ng, \"Command\": [\"ls\"]}";
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    let list = complete_list(&mut client, URI, 0, 89);
+    let nginx = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["label"] == "nginx")
+        .expect("nginx offered");
+    assert_eq!(
+        nginx["textEdit"],
+        json!({"range": {"start": {"line": 0, "character": 87}, "end": {"line": 0, "character": 89}}, "newText": "\"nginx\""}),
+        "a bare word becomes the whole string"
+    );
+    assert_eq!(nginx["filterText"], "nginx");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn online_diagnostics_appear_from_the_cache_and_go_when_fixed() {
     let (_fake, mut client) = start(json!({}), editor()).await;
@@ -146,11 +144,7 @@ async fn online_diagnostics_appear_from_the_cache_and_go_when_fixed() {
   ]
 }"#;
     client.open(URI, text);
-    let online = client.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && codes(&m["params"]["diagnostics"]).contains(&"unknown-container".to_owned())
-    });
-    let diagnostics = &online["params"]["diagnostics"];
+    let diagnostics = &client.diagnostics_with("unknown-container");
     let mut found = codes(diagnostics);
     found.sort();
     assert_eq!(
@@ -189,14 +183,8 @@ async fn online_diagnostics_appear_from_the_cache_and_go_when_fixed() {
             "\"ContainerName\": \"redis\", \"Command\": [\"ls\"]}\n  ]",
             "\"ContainerName\": \"log-agent\", \"Command\": [\"ls\"]}\n  ]",
         );
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]}),
-    );
-    let clean = client.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 2
-    });
-    assert_eq!(clean["params"]["diagnostics"], json!([]), "{fixed}");
+    let clean = client.replace_and_diagnose(URI, 2, &fixed);
+    assert_eq!(clean, json!([]), "{fixed}");
 }
 
 const RUN_FILE: &str = r#"{

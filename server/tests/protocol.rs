@@ -178,9 +178,11 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
         .expect("ContainerName offered");
     assert_eq!(
         container["textEdit"]["range"],
-        json!({"start": {"line": 0, "character": 41}, "end": {"line": 0, "character": 46}})
+        json!({"start": {"line": 0, "character": 42}, "end": {"line": 0, "character": 46}}),
+        "the word after the unclosed string's quote, up to the cursor"
     );
-    assert_eq!(container["textEdit"]["newText"], "\"ContainerName\": ");
+    assert_eq!(container["textEdit"]["newText"], "ContainerName\": ");
+    assert_eq!(container["filterText"], "ContainerName");
     assert!(
         container["documentation"]["value"]
             .as_str()
@@ -226,9 +228,10 @@ fn completion_of_keys_in_half_typed_text_booleans_and_regions() {
         .iter()
         .find(|i| i["label"] == "cn-hangzhou")
         .expect("region offered");
-    assert_eq!(hangzhou["textEdit"]["newText"], "\"cn-hangzhou\"");
-    assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 13);
-    assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 18);
+    assert_eq!(hangzhou["textEdit"]["newText"], "cn-hangzhou");
+    assert_eq!(hangzhou["textEdit"]["range"]["start"]["character"], 14);
+    assert_eq!(hangzhou["textEdit"]["range"]["end"]["character"], 17);
+    assert_eq!(hangzhou["filterText"], "cn-hangzhou");
 }
 
 #[test]
@@ -403,4 +406,39 @@ fn the_stdio_flag_many_clients_pass_serves_the_protocol() {
         .expect("write");
     drop(stdin);
     assert!(child.wait().expect("exit").success());
+}
+
+#[test]
+fn a_request_that_cannot_do_what_it_was_asked_answers_request_failed_with_a_message() {
+    let (mut client, _) = LspClient::initialized(push_client(), json!({"online": false}));
+    client.open(URI, CLEAN);
+    let cases = [
+        // Not open: nothing to run.
+        json!([{"uri": "file:///nowhere.eci.json", "index": 0}]),
+        // No argument, and an argument of another shape.
+        json!([]),
+        json!([{"uri": URI}]),
+    ];
+    for arguments in cases {
+        let id = client.start_request(
+            "workspace/executeCommand",
+            json!({"command": "eciExec.run", "arguments": arguments}),
+        );
+        let response = client.response(id);
+        assert_eq!(response["error"]["code"], -32803, "{arguments}: {response}");
+        let message = response["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.len() > 10,
+            "{arguments}: a message to act on: {response}"
+        );
+    }
+    let id = client.start_request(
+        "workspace/executeCommand",
+        json!({"command": "eciExec.run", "arguments": [{"uri": URI}]}),
+    );
+    let message = client.response(id)["error"]["message"].clone();
+    assert!(
+        message.as_str().is_some_and(|m| m.contains("{uri, index}")),
+        "{message}"
+    );
 }

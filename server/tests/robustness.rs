@@ -7,11 +7,14 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
+use eci_exec_lsp::analysis::format::{self, FormatOptions};
+use eci_exec_lsp::analysis::span::Span;
 use eci_exec_lsp::analysis::{Analysis, analyze, completion, hover};
+use eci_exec_lsp::analysis::{folding, links, selection};
 use eci_exec_lsp::position::{Encoding, LineCol, offset_of, position_of};
 use ropey::Rope;
 use serde_json::{Value, json};
-use support::{LspClient, codes, fixture_files, push_client};
+use support::{LspClient, big_file, codes, fixture_files, push_client};
 
 /// xorshift64*: a small deterministic PRNG, so every run mutates the same way.
 struct Rng(u64);
@@ -157,6 +160,77 @@ fn thousands_of_mutated_fixtures_analyse_without_panic() {
     );
 }
 
+/// The edits of `format`: in order, apart, on char boundaries; applied, they give a text that
+/// has no syntax error and that formatting leaves alone.
+fn assert_formats_once_and_for_all(text: &str, analysis: &Analysis) -> bool {
+    let options = FormatOptions {
+        tab_size: 2,
+        insert_spaces: true,
+        insert_final_newline: false,
+    };
+    let Some(edits) = format::format(analysis, text, &options) else {
+        return false;
+    };
+    let mut formatted = text.to_owned();
+    let mut end = text.len();
+    for edit in edits.iter().rev() {
+        assert!(
+            edit.span.end <= end,
+            "edits out of order or overlapping in {text:?}"
+        );
+        assert!(text.is_char_boundary(edit.span.start) && text.is_char_boundary(edit.span.end));
+        formatted.replace_range(edit.span.start..edit.span.end, &edit.text);
+        end = edit.span.start;
+    }
+    let again = analyze(&formatted);
+    assert_eq!(
+        format::format(&again, &formatted, &options),
+        Some(Vec::new()),
+        "formatting {text:?} twice changed it again: {formatted:?}"
+    );
+    true
+}
+
+/// Folds, selection chains and links lie in the text on char boundaries; each selection span
+/// holds the one before it.
+fn assert_structure_sane(text: &str, analysis: &Analysis, offset: usize) {
+    let in_text = |span: Span| {
+        span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end)
+    };
+    for fold in folding::folds(analysis, text) {
+        assert!(in_text(fold.span), "{fold:?} in {text:?}");
+    }
+    let chain = selection::selection(analysis, text, offset);
+    assert_eq!(chain.last(), Some(&Span::new(0, text.len())));
+    for pair in chain.windows(2) {
+        let (inner, outer) = (pair[0], pair[1]);
+        assert!(in_text(inner) && outer.start <= inner.start && inner.end <= outer.end);
+    }
+    for link in links::links(analysis, text, "file:///w/a.eci.json") {
+        assert!(in_text(link.span), "{link:?} in {text:?}");
+    }
+}
+
+#[test]
+fn mutated_fixtures_fold_select_link_and_format_sanely() {
+    let mut rng = Rng(0x0f0e_a7ed_c0de_0002);
+    let fixtures = fixtures();
+    let mut formatted = 0;
+    for round in 0..3000 {
+        let (_, text) = &fixtures[round % fixtures.len()];
+        let mutated = mutate(&mut rng, text);
+        let analysis = analyze(&mutated);
+        let offset = floor_boundary(&mutated, rng.below(mutated.len() + 2));
+        assert_structure_sane(&mutated, &analysis, offset);
+        formatted += usize::from(assert_formats_once_and_for_all(&mutated, &analysis));
+    }
+    // Some mutants keep valid JSONC (a comment, a CRLF, an emoji inside a string...).
+    assert!(formatted > 100, "only {formatted} mutants were formatted");
+}
+
 /// The LSP position (UTF-16) of a byte offset, and the range of a span, for comparisons.
 fn range_of(rope: &Rope, start: usize, end: usize) -> Value {
     let start = position_of(rope, Encoding::Utf16, start);
@@ -276,26 +350,6 @@ fn the_server_survives_mutated_documents_and_incremental_changes() {
         );
     }
     assert_eq!(client.shutdown(), Some(0));
-}
-
-/// A multi-entry file of `entries` entries, every 1000th with an unknown field `Tty`.
-fn big_file(entries: usize) -> String {
-    let mut text = String::from(
-        "{\n  \"RegionId\": \"cn-hangzhou\",\n  \"ContainerGroupId\": \"eci-2zebxkiifulhl0001\",\n  \"Execs\": [\n",
-    );
-    for index in 0..entries {
-        let extra = if index % 1000 == 999 {
-            ", \"Tty\": true"
-        } else {
-            ""
-        };
-        text.push_str(&format!(
-            "    {{ \"Label\": \"entry {index} 你好\", \"ContainerName\": \"app-{index}\", \"Command\": [\"/bin/sh\", \"-c\", \"echo {index} && ls -la /var/log/app\"], \"Sync\": true{extra} }}{}\n",
-            if index + 1 == entries { "" } else { "," }
-        ));
-    }
-    text.push_str("  ]\n}\n");
-    text
 }
 
 #[test]

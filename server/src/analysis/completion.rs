@@ -1,8 +1,10 @@
-//! Where the cursor is (a key or a value of which object) and the offline candidates there:
-//! field names with their docs, `true`/`false`, and region ids.
+//! Where the cursor is (a key or a value of which object, `Tags` objects included) and the
+//! offline candidates there: field names with their docs, `true`/`false`, and region ids.
 
 use super::Analysis;
+use super::command;
 use super::fields::{self, FieldType};
+use super::model::Shape;
 use super::regions::KNOWN_REGIONS;
 use super::span::Span;
 use super::tree::{Member, Node, NodeKind};
@@ -16,6 +18,21 @@ pub enum ObjectKind {
     Defaults,
     /// The entry at this index of `Execs`.
     Entry(usize),
+    /// The `Tags` object of the entry at this index (`Some`), or of the top level (`None`: the
+    /// single exec, or the defaults): its keys are tag keys, its values tag values.
+    Tags(Option<usize>),
+}
+
+impl ObjectKind {
+    /// The object that holds the `Tags` object this one is (itself for the other kinds).
+    pub fn owner(self, shape: Shape) -> ObjectKind {
+        match (self, shape) {
+            (ObjectKind::Tags(Some(index)), _) => ObjectKind::Entry(index),
+            (ObjectKind::Tags(None), Shape::Single) => ObjectKind::Single,
+            (ObjectKind::Tags(None), Shape::Multi) => ObjectKind::Defaults,
+            (kind, _) => kind,
+        }
+    }
 }
 
 /// What is being completed.
@@ -31,14 +48,26 @@ pub enum Site {
     Value { object: ObjectKind, field: String },
 }
 
-/// The cursor's site and the text a candidate replaces.
+/// Where the token being typed sits, which decides the text an item inserts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quoting {
+    /// Outside strings: a bare word, or nothing yet.
+    Bare,
+    /// Inside a string with its closing quote: the item replaces what lies between the quotes.
+    Closed,
+    /// Inside a string that has no closing quote yet: the item replaces what lies between the
+    /// opening quote and the cursor, and closes the string.
+    Unclosed,
+}
+
+/// The cursor's site and the token a candidate replaces.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CompletionContext {
     pub site: Site,
-    /// Replaced by the chosen item (empty: inserted at the cursor).
+    /// The token being typed, never a quote: replaced by the chosen item (empty: inserted at
+    /// the cursor).
     pub replace: Span,
-    /// Whether the replaced text starts with a double quote.
-    pub quoted: bool,
+    pub quoting: Quoting,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +85,7 @@ pub struct Candidate {
     pub documentation: Option<String>,
     pub insert: String,
     pub replace: Span,
-    /// What the editor matches the typed text against (it includes the quote when one is typed).
+    /// What the editor matches the typed word against: the bare word, never a quote.
     pub filter: String,
 }
 
@@ -79,17 +108,18 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
             .iter()
             .find(|member| inside_string(member.key.span, text, offset))
         {
-            let needs_colon =
-                member.value.is_none() && !next_char_is(text, member.key.span.end, ':');
-            let present = present_keys(members, Some(member));
+            let (replace, quoting) = string_token(member.key.span, text, offset);
+            // A closed key keeps what follows its quote; an unclosed one gets `": ` unless
+            // a colon already follows the cursor.
+            let needs_colon = quoting == Quoting::Unclosed && !next_char_is(text, offset, ':');
             return Some(CompletionContext {
                 site: Site::Key {
                     object: kind,
-                    present,
+                    present: present_keys(members, Some(member)),
                     needs_colon,
                 },
-                replace: member.key.span,
-                quoted: true,
+                replace,
+                quoting,
             });
         }
         let value_member = members.iter().find(|member| {
@@ -99,9 +129,7 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
                 .is_some_and(|value| value.span.touches(offset) && value.span.start < offset)
         });
         if let Some(member) = value_member {
-            let Some(value) = &member.value else {
-                return None;
-            };
+            let value = member.value.as_ref()?;
             match (&value.kind, kind, member.key.text.as_ref()) {
                 (NodeKind::Array(items), ObjectKind::Defaults, fields::EXECS) => {
                     let (index, item) = items
@@ -111,28 +139,52 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
                     object = (item, item.as_object()?, ObjectKind::Entry(index));
                     continue;
                 }
-                (NodeKind::Object(_) | NodeKind::Array(_), _, _) => return None,
-                _ => {
-                    let replace = if inside_string(value.span, text, offset)
-                        || !matches!(value.kind, NodeKind::String(_))
-                    {
-                        value_replace(value, text, offset)
-                    } else {
-                        return None;
-                    };
-                    return Some(CompletionContext {
-                        site: Site::Value {
-                            object: kind,
-                            field: member.key.text.to_string(),
-                        },
-                        replace,
-                        quoted: matches!(value.kind, NodeKind::String(_)),
-                    });
+                (NodeKind::Object(tags), ObjectKind::Entry(index), fields::TAGS) => {
+                    object = (value, tags, ObjectKind::Tags(Some(index)));
+                    continue;
                 }
+                (
+                    NodeKind::Object(tags),
+                    ObjectKind::Single | ObjectKind::Defaults,
+                    fields::TAGS,
+                ) => {
+                    object = (value, tags, ObjectKind::Tags(None));
+                    continue;
+                }
+                (NodeKind::Object(_) | NodeKind::Array(_), _, _) => return None,
+                (NodeKind::String(_), _, _) if !inside_string(value.span, text, offset) => {
+                    return None;
+                }
+                (NodeKind::String(_), _, _) => {
+                    let (replace, quoting) = string_token(value.span, text, offset);
+                    return Some(value_context(kind, member, replace, quoting));
+                }
+                _ => return Some(value_context(kind, member, value.span, Quoting::Bare)),
             }
         }
         return gap_context(node, members, kind, text, offset);
     }
+}
+
+fn value_context(
+    object: ObjectKind,
+    member: &Member,
+    replace: Span,
+    quoting: Quoting,
+) -> CompletionContext {
+    CompletionContext {
+        site: Site::Value {
+            object,
+            field: member.key.text.to_string(),
+        },
+        replace,
+        quoting,
+    }
+}
+
+/// The characters of a bare word: what the lexer reads as one word.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '-' | '.')
 }
 
 /// The cursor sits between tokens of an object: a bare word being typed, after a `:` (a value)
@@ -144,39 +196,30 @@ fn gap_context(
     text: &str,
     offset: usize,
 ) -> Option<CompletionContext> {
-    if !node.span.touches(offset) || offset == node.span.start {
+    if !node.span.touches(offset) || offset == node.span.start || !text.is_char_boundary(offset) {
         return None;
     }
-    let before = &text[..offset.min(text.len())];
-    let word_start = before
-        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        .len();
-    let replace = Span::new(word_start, offset);
-    let previous = before[..word_start].trim_end().chars().last();
-    if previous == Some(':') {
-        let colon = before[..word_start].trim_end().len() - 1;
+    let (before, after) = text.split_at(offset);
+    let word_start = before.trim_end_matches(is_word_char).len();
+    let word_end = offset + (after.len() - after.trim_start_matches(is_word_char).len());
+    let replace = Span::new(word_start, word_end);
+    let previous = before[..word_start].trim_end();
+    if previous.ends_with(':') {
+        let colon = previous.len() - 1;
         let member = members
             .iter()
             .rev()
             .find(|member| member.key.span.end <= colon)?;
-        return Some(CompletionContext {
-            site: Site::Value {
-                object: kind,
-                field: member.key.text.to_string(),
-            },
-            replace,
-            quoted: false,
-        });
+        return Some(value_context(kind, member, replace, Quoting::Bare));
     }
-    let needs_colon = !next_char_is(text, offset, ':');
     Some(CompletionContext {
         site: Site::Key {
             object: kind,
             present: present_keys(members, None),
-            needs_colon,
+            needs_colon: !next_char_is(text, word_end, ':'),
         },
         replace,
-        quoted: false,
+        quoting: Quoting::Bare,
     })
 }
 
@@ -188,6 +231,19 @@ fn present_keys(members: &[Member], editing: Option<&Member>) -> Vec<String> {
         .collect()
 }
 
+/// Whether the string literal written `literal` has its closing quote (an escaped quote,
+/// `\"`, does not close it).
+fn is_closed(literal: &str) -> bool {
+    let Some(body) = literal
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    else {
+        return false;
+    };
+    let backslashes = body.len() - body.trim_end_matches('\\').len();
+    backslashes % 2 == 0
+}
+
 /// Whether `offset` is inside the string literal at `span` (after its opening quote and not
 /// past its closing one).
 fn inside_string(span: Span, text: &str, offset: usize) -> bool {
@@ -195,21 +251,20 @@ fn inside_string(span: Span, text: &str, offset: usize) -> bool {
     if !literal.starts_with('"') || offset <= span.start {
         return false;
     }
-    let terminated = literal.len() >= 2 && literal.ends_with('"');
-    if terminated {
+    if is_closed(literal) {
         offset < span.end
     } else {
         offset <= span.end
     }
 }
 
-fn value_replace(value: &Node, text: &str, offset: usize) -> Span {
-    let literal = &text[value.span.start..value.span.end];
-    let terminated = literal.len() >= 2 && literal.ends_with('"');
-    if matches!(value.kind, NodeKind::String(_)) && !terminated {
-        Span::new(value.span.start, offset)
+/// The token being typed inside the string literal at `span`: between the quotes when the
+/// string is closed, from the opening quote to the cursor when it is not.
+fn string_token(span: Span, text: &str, offset: usize) -> (Span, Quoting) {
+    if is_closed(&text[span.start..span.end]) {
+        (Span::new(span.start + 1, span.end - 1), Quoting::Closed)
     } else {
-        value.span
+        (Span::new(span.start + 1, offset), Quoting::Unclosed)
     }
 }
 
@@ -232,6 +287,8 @@ pub fn allowed_fields(object: ObjectKind) -> Vec<&'static fields::FieldSpec> {
         ObjectKind::Single => allowed.push(&fields::SCHEMA_SPEC),
         ObjectKind::Defaults => allowed.extend([&fields::EXECS_SPEC, &fields::SCHEMA_SPEC]),
         ObjectKind::Entry(_) => {}
+        // Tag keys are the user's own: they come from the instances (online).
+        ObjectKind::Tags(_) => allowed.clear(),
     }
     allowed
 }
@@ -246,59 +303,91 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
         } => allowed_fields(*object)
             .into_iter()
             .filter(|spec| !present.iter().any(|name| name == spec.name))
-            .map(|spec| {
-                let suffix = if *needs_colon { ": " } else { "" };
-                Candidate {
-                    label: spec.name.to_owned(),
-                    kind: CandidateKind::Field,
-                    detail: Some(type_detail(spec)),
-                    documentation: Some(spec.doc.to_owned()),
-                    insert: format!("\"{}\"{suffix}", spec.name),
-                    replace: context.replace,
-                    filter: if context.quoted {
-                        format!("\"{}\"", spec.name)
-                    } else {
-                        spec.name.to_owned()
-                    },
-                }
+            .map(|spec| Candidate {
+                detail: Some(type_detail(spec)),
+                documentation: Some(spec.doc.to_owned()),
+                ..key_candidate(context, spec.name, *needs_colon)
             })
             .collect(),
+        Site::Value {
+            object: ObjectKind::Tags(_),
+            ..
+        } => Vec::new(),
         Site::Value { field, .. } => match fields::exec_field(field).map(|spec| spec.field_type) {
-            Some(FieldType::Boolean) => ["true", "false"]
+            // `true` inside quotes would be a string: booleans are offered outside strings only.
+            Some(FieldType::Boolean) if context.quoting == Quoting::Bare => ["true", "false"]
                 .iter()
-                .map(|word| value_candidate(context, word, None, word.to_string()))
+                .map(|word| Candidate {
+                    label: (*word).to_owned(),
+                    kind: CandidateKind::Value,
+                    detail: None,
+                    documentation: None,
+                    insert: (*word).to_owned(),
+                    replace: context.replace,
+                    filter: (*word).to_owned(),
+                })
                 .collect(),
             _ if field == fields::REGION_ID => KNOWN_REGIONS
                 .iter()
-                .map(|(id, name)| {
-                    value_candidate(context, id, Some(name.to_string()), format!("\"{id}\""))
-                })
+                .map(|(id, name)| value_candidate(context, id, Some(name.to_string())))
                 .collect(),
             _ => Vec::new(),
         },
     }
 }
 
-/// A value item replacing the context's text with `insert`.
+/// A key item for `name` (a field, or a tag key), with `: ` after it when the context needs one.
+pub fn key_candidate(context: &CompletionContext, name: &str, needs_colon: bool) -> Candidate {
+    Candidate {
+        label: name.to_owned(),
+        kind: CandidateKind::Field,
+        detail: None,
+        documentation: None,
+        insert: key_insert(context.quoting, name, needs_colon),
+        replace: context.replace,
+        filter: name.to_owned(),
+    }
+}
+
+/// What accepting the key `name` writes over the token being typed.
+/// Escaped as a string, since tag keys come from the instances and may hold a quote.
+fn key_insert(quoting: Quoting, name: &str, needs_colon: bool) -> String {
+    // A closed key keeps what follows its quote, a colon included.
+    let colon = if needs_colon && quoting != Quoting::Closed {
+        ": "
+    } else {
+        ""
+    };
+    format!("{}{colon}", string_insert(quoting, name))
+}
+
+/// What accepting the string value `value` writes over the token being typed: the whole
+/// literal outside strings, its inside between quotes, its inside and closing quote after an
+/// opening one.
+fn string_insert(quoting: Quoting, value: &str) -> String {
+    let literal = command::json_string(value);
+    let inside = &literal[1..literal.len() - 1];
+    match quoting {
+        Quoting::Bare => literal,
+        Quoting::Closed => inside.to_owned(),
+        Quoting::Unclosed => format!("{inside}\""),
+    }
+}
+
+/// An item for the string value `label`, filtered on the value itself.
 pub fn value_candidate(
     context: &CompletionContext,
     label: &str,
     detail: Option<String>,
-    insert: String,
 ) -> Candidate {
-    let filter = if context.quoted {
-        format!("\"{label}\"")
-    } else {
-        label.to_owned()
-    };
     Candidate {
         label: label.to_owned(),
         kind: CandidateKind::Value,
         detail,
         documentation: None,
-        insert,
+        insert: string_insert(context.quoting, label),
         replace: context.replace,
-        filter,
+        filter: label.to_owned(),
     }
 }
 
@@ -314,5 +403,83 @@ fn type_detail(spec: &fields::FieldSpec) -> String {
         format!("{kind}, required")
     } else {
         kind.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+
+    /// The context at the `$0` of `marked`, and the text without the marker.
+    fn at_marker(marked: &str) -> (String, Option<CompletionContext>) {
+        let offset = marked.find("$0").expect("marker");
+        let text = marked.replacen("$0", "", 1);
+        let context = context(&analyze(&text), &text, offset);
+        (text, context)
+    }
+
+    fn replaced(marked: &str) -> (String, Quoting) {
+        let (text, context) = at_marker(marked);
+        let context = context.expect("a context");
+        (
+            text[context.replace.start..context.replace.end].to_owned(),
+            context.quoting,
+        )
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_close_a_string() {
+        assert!(is_closed(r#""a""#));
+        assert!(is_closed(r#""a\\""#));
+        assert!(is_closed(r#""""#));
+        assert!(!is_closed(r#""a\""#));
+        assert!(!is_closed(r#"""#));
+        assert!(!is_closed(r#""abc"#));
+    }
+
+    #[test]
+    fn the_token_is_the_word_without_its_quotes() {
+        assert_eq!(
+            replaced(r#"{"Sy$0nc": true}"#),
+            ("Sync".into(), Quoting::Closed)
+        );
+        assert_eq!(replaced("{\"Sy$0 }"), ("Sy".into(), Quoting::Unclosed));
+        assert_eq!(replaced("{Sy$0nc}"), ("Sync".into(), Quoting::Bare));
+        assert_eq!(replaced("{$sch$0}"), ("$sch".into(), Quoting::Bare));
+        assert_eq!(
+            replaced(r#"{"RegionId": "cn-$0"}"#),
+            ("cn-".into(), Quoting::Closed)
+        );
+        assert_eq!(
+            replaced("{\"RegionId\": \"cn-$0h\n}"),
+            ("cn-".into(), Quoting::Unclosed)
+        );
+        assert_eq!(replaced(r#"{"RegionId": $0}"#), ("".into(), Quoting::Bare));
+    }
+
+    #[test]
+    fn keys_and_values_insert_only_what_the_quoting_lacks() {
+        assert_eq!(key_insert(Quoting::Bare, "Sync", true), "\"Sync\": ");
+        assert_eq!(key_insert(Quoting::Bare, "Sync", false), "\"Sync\"");
+        assert_eq!(key_insert(Quoting::Closed, "Sync", true), "Sync");
+        assert_eq!(key_insert(Quoting::Unclosed, "Sync", true), "Sync\": ");
+        assert_eq!(key_insert(Quoting::Unclosed, "Sync", false), "Sync\"");
+        assert_eq!(string_insert(Quoting::Bare, "a\"b"), r#""a\"b""#);
+        assert_eq!(string_insert(Quoting::Closed, "a\"b"), r#"a\"b"#);
+        assert_eq!(string_insert(Quoting::Unclosed, "cn-x"), "cn-x\"");
+    }
+
+    #[test]
+    fn an_unclosed_key_adds_no_colon_when_one_follows_the_cursor() {
+        let (_, context) = at_marker(r#"{"S$0: true}"#);
+        let Some(CompletionContext {
+            site: Site::Key { needs_colon, .. },
+            ..
+        }) = context
+        else {
+            panic!("a key context");
+        };
+        assert!(!needs_colon);
     }
 }

@@ -1,4 +1,5 @@
-//! Tokens of JSON with comments, with byte spans; string literals are decoded as they are read.
+//! Tokens of JSON with comments, with byte spans; string literals are decoded as they are read,
+//! comments kept as spans.
 
 use super::span::Span;
 
@@ -54,6 +55,8 @@ pub struct Lexer<'a> {
     /// The decoded value of the last `String` token.
     pub string_value: String,
     pub errors: Vec<LexError>,
+    /// Every comment read, in order (`//` ones end before the line break).
+    pub comments: Vec<Span>,
 }
 
 impl<'a> Lexer<'a> {
@@ -67,6 +70,7 @@ impl<'a> Lexer<'a> {
             strict,
             string_value: String::new(),
             errors: Vec::new(),
+            comments: Vec::new(),
         }
     }
 
@@ -166,6 +170,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn reject_comment(&mut self, start: usize) {
+        self.comments.push(Span::new(start, self.pos));
         if self.strict {
             self.error(start, self.pos, "comments are not allowed here");
         }
@@ -327,6 +332,13 @@ impl<'a> Lexer<'a> {
         self.pos += 4;
         Some(value)
     }
+}
+
+/// The comments of `text`, in order: what formatting keeps and folding folds.
+pub fn comments(text: &str) -> Vec<Span> {
+    let mut lexer = Lexer::new(text, false);
+    while lexer.next_token().kind != TokenKind::Eof {}
+    lexer.comments
 }
 
 enum UnicodeEscapeError {

@@ -114,6 +114,12 @@ pub fn target_of(fields: &TargetFields) -> Option<Target> {
         let id = fields.container_group_id.value()?;
         return Some(Target::Id(id.to_string()));
     }
+    selector_of(fields).map(Target::Selector)
+}
+
+/// The selector that `fields` write, an id beside it or not; `None` when they write none, or
+/// one of its values is unusable.
+pub fn selector_of(fields: &TargetFields) -> Option<Selector> {
     let name = match &fields.container_group_name {
         Slot::Absent => None,
         Slot::Invalid => return None,
@@ -127,8 +133,7 @@ pub fn target_of(fields: &TargetFields) -> Option<Target> {
             .map(|pair| Some((pair.key.to_string(), pair.value.value()?.to_string())))
             .collect::<Option<_>>()?,
     };
-    (name.is_some() || !fields.tags.is_absent())
-        .then_some(Target::Selector(Selector { name, tags }))
+    (name.is_some() || !fields.tags.is_absent()).then_some(Selector { name, tags })
 }
 
 /// The entry's call; `None` when a required field has no usable value.

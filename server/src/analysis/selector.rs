@@ -53,18 +53,45 @@ impl Selector {
             })
     }
 
+    /// The selector as a person reads it: ``ContainerGroupName `web-*` `` and/or
+    /// ``Tags `app=web`, `tier=a` ``.
+    pub fn describe(&self) -> String {
+        let name = self
+            .name
+            .as_ref()
+            .map(|name| format!("ContainerGroupName `{name}`"));
+        let tags = (!self.tags.is_empty()).then(|| {
+            let pairs: Vec<String> = self
+                .tags
+                .iter()
+                .map(|(key, value)| format!("`{key}={value}`"))
+                .collect();
+            format!("Tags {}", pairs.join(", "))
+        });
+        match (name, tags) {
+            (Some(name), Some(tags)) => format!("{name} with {tags}"),
+            (Some(only), None) | (None, Some(only)) => only,
+            (None, None) => "Tags {} (every instance)".to_owned(),
+        }
+    }
+
     /// The name the API can filter on itself: an exact one (a pattern is matched here).
     pub fn exact_name(&self) -> Option<&str> {
         self.name.as_deref().filter(|name| !name.contains('*'))
     }
 
-    /// The matching instances of `groups`, targets and skipped, each in name order.
-    pub fn select<'a>(&self, groups: &'a [ContainerGroup], container: &str) -> Matches<'a> {
+    /// The instances of `groups` that match, in name order.
+    pub fn matching<'a>(&self, groups: &'a [ContainerGroup]) -> Vec<&'a ContainerGroup> {
         let mut matching: Vec<&ContainerGroup> =
             groups.iter().filter(|group| self.matches(group)).collect();
         matching.sort_by(|left, right| left.container_group_name.cmp(&right.container_group_name));
+        matching
+    }
+
+    /// The matching instances of `groups`, targets and skipped, each in name order.
+    pub fn select<'a>(&self, groups: &'a [ContainerGroup], container: &str) -> Matches<'a> {
         let mut found = Matches::default();
-        for group in matching {
+        for group in self.matching(groups) {
             if group.status != "Running" {
                 found
                     .skipped
@@ -78,6 +105,15 @@ impl Selector {
             }
         }
         found
+    }
+}
+
+/// `1 instance`, `6 instances`.
+pub fn count_instances(count: usize) -> String {
+    if count == 1 {
+        "1 instance".to_owned()
+    } else {
+        format!("{count} instances")
     }
 }
 

@@ -12,6 +12,7 @@ pub struct ClientFlags {
     pub work_done_progress: bool,
     pub inlay_hint_refresh: bool,
     pub diagnostic_refresh: bool,
+    pub code_lens_refresh: bool,
 }
 
 /// Whether the client pulls diagnostics (`textDocument/diagnostic`) rather than taking pushes.
@@ -53,6 +54,10 @@ pub fn client_flags(capabilities: &ClientCapabilities) -> ClientFlags {
             .and_then(|workspace| workspace.diagnostics.as_ref())
             .and_then(|diagnostics| diagnostics.refresh_support)
             .unwrap_or(false),
+        code_lens_refresh: workspace
+            .and_then(|workspace| workspace.code_lens.as_ref())
+            .and_then(|lens| lens.refresh_support)
+            .unwrap_or(false),
     }
 }
 
@@ -83,6 +88,14 @@ pub fn server_capabilities(encoding: Encoding, pull_diagnostics: bool) -> Server
             ..CodeActionOptions::default()
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),

@@ -66,6 +66,22 @@ pub struct LensArgs {
     pub kind: EntryKind,
 }
 
+/// A lens as sent: the shape of LSP's `CodeLens`, with its argument typed, so that a file of
+/// many entries is serialised without a `serde_json::Value` per lens.
+#[derive(Debug, Serialize)]
+pub struct RunLens {
+    pub range: Range,
+    pub command: RunCommand,
+}
+
+/// The shape of LSP's `Command`, running `eciExec.run` with one `LensArgs`.
+#[derive(Debug, Serialize)]
+pub struct RunCommand {
+    pub title: String,
+    pub command: &'static str,
+    pub arguments: [LensArgs; 1],
+}
+
 /// `eciExec/runResult`: a run's outcome, for clients that draw panels.
 pub enum RunResultNotification {}
 

@@ -5,11 +5,14 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Error;
 use tower_lsp_server::ls_types::{
-    CodeActionKind, Position, ProgressToken, Range, TextDocumentContentChangeEvent,
+    CodeActionKind, FormattingOptions, Position, ProgressToken, Range,
+    TextDocumentContentChangeEvent,
 };
 
 use super::documents::TextChange;
 use super::session::Snapshot;
+use super::to_proto;
+use crate::analysis::format::FormatOptions;
 use crate::analysis::span::Span;
 use crate::position::{self, LineCol};
 
@@ -53,17 +56,31 @@ pub fn wanted_kind(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
     only.is_none_or(|only| only.iter().any(|prefix| kind.starts_with(prefix.as_str())))
 }
 
-/// The single argument of a command, read as `T`.
+/// The single argument of a command, read as `T`; `RequestFailed` saying what was expected
+/// when it is missing or of another shape.
 pub fn command_argument<T: DeserializeOwned>(
     arguments: Vec<Value>,
     expected: &str,
 ) -> Result<T, Error> {
-    let argument = arguments
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::invalid_params(format!("expected {expected}")))?;
-    serde_json::from_value(argument)
-        .map_err(|error| Error::invalid_params(format!("expected {expected}: {error}")))
+    let argument = arguments.into_iter().next().ok_or_else(|| {
+        to_proto::request_failed(format!("the command needs one argument, {expected}"))
+    })?;
+    serde_json::from_value(argument).map_err(|error| {
+        to_proto::request_failed(format!(
+            "the command's argument must be {expected}: {error}"
+        ))
+    })
+}
+
+/// The layout a formatting request asks for (`trimFinalNewlines` and `trimTrailingWhitespace`
+/// need nothing: the formatter always ends with at most one line break and never leaves
+/// spaces at the end of a line outside comments).
+pub fn format_options(options: &FormattingOptions) -> FormatOptions {
+    FormatOptions {
+        tab_size: options.tab_size,
+        insert_spaces: options.insert_spaces,
+        insert_final_newline: options.insert_final_newline.unwrap_or(false),
+    }
 }
 
 /// A progress token as a key (`window/workDoneProgress/cancel` names it in either form).

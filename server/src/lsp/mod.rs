@@ -5,8 +5,10 @@
 
 mod capabilities;
 mod config;
+mod direct;
 mod documents;
 mod ext;
+mod frames;
 mod from_proto;
 mod handlers;
 mod ordered;
@@ -27,14 +29,23 @@ use session::{Negotiated, Session};
 pub async fn serve() -> std::process::ExitCode {
     let documents: Arc<Documents> = Arc::default();
     let negotiated: Arc<Mutex<Negotiated>> = Arc::default();
-    let (service, socket) = LspService::build(|client| server::Server {
-        session: Arc::new(Session::new(client, documents.clone(), negotiated.clone())),
+    let mut made = None;
+    let (service, socket) = LspService::build(|client| {
+        let session = Arc::new(Session::new(client, documents.clone(), negotiated.clone()));
+        made = Some(session.clone());
+        server::Server { session }
     })
     .custom_method(
         server::Server::WORK_DONE_PROGRESS_CANCEL,
         server::Server::work_done_progress_cancel,
     )
     .finish();
+    // LspService::build calls the constructor before it returns; were that ever to change, the
+    // server would say so rather than serve without its direct routes.
+    let Some(session) = made else {
+        tracing::error!("the LSP service was not constructed");
+        return std::process::ExitCode::from(2);
+    };
     let service = ordered::InOrder {
         inner: service,
         documents,
@@ -48,6 +59,7 @@ pub async fn serve() -> std::process::ExitCode {
         tokio::io::stdout(),
         service,
         socket,
+        direct::routes(session),
         concurrency,
     )
     .await

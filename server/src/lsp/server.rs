@@ -1,4 +1,5 @@
 //! The `LanguageServer` implementation: every method is a one-line delegation to a handler.
+//! Document symbols and code lenses are served by `direct.rs` instead.
 
 use std::sync::Arc;
 
@@ -8,7 +9,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::handlers::{
-    code_actions, completion, diagnostics, fleet, hover, lenses, lifecycle, run, symbols,
+    code_actions, completion, diagnostics, fleet, folding, formatting, hover, lenses, lifecycle,
+    links, run, selection,
 };
 use super::session::Session;
 
@@ -75,10 +77,6 @@ impl LanguageServer for Server {
         code_actions::code_action(&self.session, params).await
     }
 
-    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        lenses::code_lens(&self.session, params).await
-    }
-
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         lenses::inlay_hint(&self.session, params).await
     }
@@ -87,10 +85,29 @@ impl LanguageServer for Server {
         run::execute_command(&self.session, params).await
     }
 
-    async fn document_symbol(
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        formatting::formatting(&self.session, params).await
+    }
+
+    async fn range_formatting(
         &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        symbols::document_symbol(&self.session, params).await
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        formatting::range_formatting(&self.session, params).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        folding::folding_range(&self.session, params).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        selection::selection_range(&self.session, params).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        links::document_link(&self.session, params).await
     }
 }

@@ -6,21 +6,24 @@ use std::collections::HashMap;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode};
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command,
-    CompletionItem, CompletionItemKind, CompletionList, CompletionResponse, CompletionTextEdit,
-    DiagnosticSeverity, DocumentDiagnosticReport, DocumentDiagnosticReportResult, DocumentSymbol,
-    DocumentSymbolResponse, Documentation, FullDocumentDiagnosticReport, Hover, HoverContents,
-    InlayHint, InlayHintLabel, MarkupContent, MarkupKind, MessageActionItem, NumberOrString,
-    Position, ProgressToken, Range, RelatedFullDocumentDiagnosticReport,
-    RelatedUnchangedDocumentDiagnosticReport, ShowDocumentParams, SymbolKind, TextEdit,
-    UnchangedDocumentDiagnosticReport, Uri, WorkspaceEdit,
+    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, Command, CompletionItem,
+    CompletionItemKind, CompletionList, CompletionResponse, CompletionTextEdit, DiagnosticSeverity,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, DocumentLink, DocumentSymbol,
+    DocumentSymbolResponse, Documentation, FoldingRange, FoldingRangeKind,
+    FullDocumentDiagnosticReport, Hover, HoverContents, InlayHint, InlayHintLabel, MarkupContent,
+    MarkupKind, MessageActionItem, NumberOrString, Position, ProgressToken, Range,
+    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, SelectionRange,
+    ShowDocumentParams, SymbolKind, TextEdit, UnchangedDocumentDiagnosticReport, Uri,
+    WorkspaceEdit,
 };
 
-use super::ext::{self, LensArgs, RunResultParams};
+use super::ext::{self, LensArgs, RunCommand, RunLens, RunResultParams};
 use super::session::Snapshot;
 use crate::analysis::actions::{Action, ActionKind};
 use crate::analysis::completion::{Candidate, CandidateKind};
 use crate::analysis::diagnostic::{Diagnostic, Edit, Severity};
+use crate::analysis::folding::{Fold, FoldKind};
+use crate::analysis::links::Link;
 use crate::analysis::run_result::{RunRecord, RunResult, SingleRun};
 use crate::analysis::span::Span;
 use crate::analysis::symbols::EntrySymbol;
@@ -83,8 +86,12 @@ fn text_edit(snapshot: &Snapshot, edit: &Edit) -> TextEdit {
     }
 }
 
+pub fn text_edits(snapshot: &Snapshot, edits: &[Edit]) -> Vec<TextEdit> {
+    edits.iter().map(|edit| text_edit(snapshot, edit)).collect()
+}
+
 fn workspace_edit(snapshot: &Snapshot, edits: &[Edit]) -> WorkspaceEdit {
-    let edits = edits.iter().map(|edit| text_edit(snapshot, edit)).collect();
+    let edits = text_edits(snapshot, edits);
     WorkspaceEdit {
         changes: Some(HashMap::from([(snapshot.uri.clone(), edits)])),
         ..WorkspaceEdit::default()
@@ -181,13 +188,16 @@ fn run_command(title: String, args: &LensArgs) -> Command {
     }
 }
 
-/// A Run lens at the entry's opening brace.
-pub fn code_lens(snapshot: &Snapshot, offset: usize, args: &LensArgs) -> CodeLens {
+/// A Run lens titled `title` at the entry's opening brace.
+pub fn code_lens(snapshot: &Snapshot, offset: usize, title: String, args: LensArgs) -> RunLens {
     let start = position(snapshot, offset);
-    CodeLens {
+    RunLens {
         range: Range { start, end: start },
-        command: Some(run_command(args.kind.lens_title().to_owned(), args)),
-        data: None,
+        command: RunCommand {
+            title,
+            command: ext::RUN_COMMAND,
+            arguments: [args],
+        },
     }
 }
 
@@ -222,6 +232,48 @@ pub fn document_symbols(snapshot: &Snapshot, symbols: Vec<EntrySymbol>) -> Docum
         })
         .collect();
     DocumentSymbolResponse::Nested(symbols)
+}
+
+pub fn folding_ranges(snapshot: &Snapshot, folds: &[Fold]) -> Vec<FoldingRange> {
+    folds
+        .iter()
+        .map(|fold| FoldingRange {
+            start_line: position(snapshot, fold.span.start).line,
+            end_line: position(snapshot, fold.span.end).line,
+            kind: (fold.kind == FoldKind::Comment).then_some(FoldingRangeKind::Comment),
+            ..FoldingRange::default()
+        })
+        .collect()
+}
+
+/// A chain of spans, innermost first, as nested selection ranges.
+pub fn selection_range(snapshot: &Snapshot, spans: &[Span]) -> SelectionRange {
+    let mut chain: Option<SelectionRange> = None;
+    for &span in spans.iter().rev() {
+        chain = Some(SelectionRange {
+            range: range(snapshot, span),
+            parent: chain.map(Box::new),
+        });
+    }
+    chain.unwrap_or(SelectionRange {
+        range: Range::default(),
+        parent: None,
+    })
+}
+
+/// The links whose target is a valid URI.
+pub fn document_links(snapshot: &Snapshot, links: Vec<Link>) -> Vec<DocumentLink> {
+    links
+        .into_iter()
+        .filter_map(|link| {
+            Some(DocumentLink {
+                range: range(snapshot, link.span),
+                target: Some(link.target.parse::<Uri>().ok()?),
+                tooltip: None,
+                data: None,
+            })
+        })
+        .collect()
 }
 
 /// The buttons of a confirmation: the action first, then Cancel.

@@ -5,6 +5,8 @@
 //! writes every outgoing message as one whole frame from one task, and turns how the session
 //! ended into the exit status (LSP: 0 after `shutdown`, else 1).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,21 +14,14 @@ use std::time::Duration;
 use futures::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use tower::Service;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{self, Id, Request, Response};
 use tower_lsp_server::{ClientSocket, ExitedError, Loopback};
 
-/// A frame longer than this is refused without reading it into memory.
-pub const MAX_FRAME: usize = 256 << 20;
-
-/// The longest header line read; a longer one makes its header block bad.
-const MAX_HEADER_LINE: usize = 4096;
-
-/// The header name, as LSP spells it; matched without regard to case.
-const CONTENT_LENGTH: &[u8] = b"content-length";
+use super::frames::{Frame, FrameReader, encode};
 
 /// Outgoing frames waiting for stdout.
 const OUTGOING_QUEUE: usize = 16;
@@ -37,13 +32,22 @@ const FINISH_GRACE: Duration = Duration::from_secs(2);
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 
+/// The answer to a request served without the LSP service: its `result`, already JSON.
+pub type DirectAnswer = Pin<Box<dyn Future<Output = jsonrpc::Result<Vec<u8>>> + Send>>;
+
+/// Requests answered without the LSP service, whose router builds a `serde_json::Value` of
+/// every answer first: `Some` for the methods it takes (see `lsp/direct.rs`).
+pub type Direct = Box<dyn Fn(&Request) -> Option<DirectAnswer> + Send>;
+
 /// Serves `service` (with its client `socket`) on `input` and `output` until `exit` or the end
-/// of input, running at most `concurrency` handlers at a time; returns the exit status.
+/// of input, running at most `concurrency` handlers at a time (`direct` ones included);
+/// returns the exit status.
 pub async fn serve<I, O, S>(
     input: I,
     output: O,
     service: S,
     socket: ClientSocket,
+    direct: Direct,
     concurrency: usize,
 ) -> ExitCode
 where
@@ -63,6 +67,8 @@ where
         outgoing,
         slots: Arc::new(Semaphore::new(concurrency)),
         handlers: JoinSet::new(),
+        direct,
+        initialized: false,
         shut_down: false,
     };
     let mut reader = FrameReader::new(input);
@@ -117,6 +123,10 @@ struct Session<S> {
     /// Handler slots.
     slots: Arc<Semaphore>,
     handlers: JoinSet<()>,
+    direct: Direct,
+    /// Whether `initialize` was answered: before it, and after `shutdown`, the service answers
+    /// every request (with the errors LSP prescribes), direct ones included.
+    initialized: bool,
     /// Whether a `shutdown` request came.
     shut_down: bool,
 }
@@ -153,6 +163,18 @@ where
     /// Hands a request or notification to the service, in the order read.
     async fn dispatch(&mut self, request: Request) -> Flow {
         let method = request.method().to_owned();
+        if self.initialized && !self.shut_down {
+            let id = request.id().cloned();
+            if let (Some(id), Some(answer)) = (id, (self.direct)(&request)) {
+                let slots = self.slots.clone();
+                let outgoing = self.outgoing.clone();
+                self.handlers.spawn(async move {
+                    let _slot = slots.acquire_owned().await;
+                    let _ = outgoing.send(direct_frame(&id, answer.await)).await;
+                });
+                return Flow::Continue;
+            }
+        }
         let service = &mut self.service;
         if std::future::poll_fn(|cx| service.poll_ready(cx))
             .await
@@ -164,6 +186,7 @@ where
         if method == "initialize" {
             // Nothing else is read until the session is set up, as clients wait for it too.
             answer(handled.await, &self.outgoing).await;
+            self.initialized = true;
         } else {
             // The slot is taken inside the task: the reader never waits, so the replies that
             // running handlers wait for are always read.
@@ -197,17 +220,6 @@ where
         }
         self.shut_down
     }
-}
-
-/// What one read from the client gave.
-#[derive(Debug, PartialEq)]
-enum Frame {
-    /// A body of the announced length.
-    Body(Vec<u8>),
-    /// A header block without a usable length; the next read skips the body that follows.
-    BadHeader(String),
-    /// The end of input.
-    End,
 }
 
 /// Sends a handler's response, if it has one (notifications have none).
@@ -254,154 +266,28 @@ async fn write_frames(mut queue: mpsc::Receiver<Vec<u8>>, mut output: impl Async
     }
 }
 
-fn encode(body: &[u8]) -> Vec<u8> {
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(body);
-    frame
-}
-
 fn message_frame(message: &impl Serialize) -> Vec<u8> {
     // Serialising these types cannot fail: their fields are strings, numbers and JSON values.
     encode(&serde_json::to_vec(message).unwrap_or_default())
 }
 
+/// The response to a direct request: its result spliced in as it was serialised, or its error.
+fn direct_frame(id: &Id, answer: jsonrpc::Result<Vec<u8>>) -> Vec<u8> {
+    match answer {
+        Ok(result) => {
+            let id = serde_json::to_string(id).unwrap_or_else(|_| "null".to_owned());
+            let mut body = format!(r#"{{"jsonrpc":"2.0","id":{id},"result":"#).into_bytes();
+            body.extend_from_slice(&result);
+            body.push(b'}');
+            encode(&body)
+        }
+        Err(error) => message_frame(&Response::from_error(id.clone(), error)),
+    }
+}
+
 fn error_frame(id: Value, code: i64, message: &str) -> Vec<u8> {
     let answer = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
     encode(answer.to_string().as_bytes())
-}
-
-/// Reads Content-Length frames from a stream.
-struct FrameReader<R> {
-    reader: BufReader<R>,
-    /// After a bad header block: the body, of unknown length, is still to be skipped.
-    skipping: bool,
-    /// A header line found while skipping a bad frame: the start of the next header block.
-    carried: Option<Vec<u8>>,
-}
-
-impl<R: AsyncRead + Unpin> FrameReader<R> {
-    fn new(input: R) -> Self {
-        Self {
-            reader: BufReader::new(input),
-            skipping: false,
-            carried: None,
-        }
-    }
-
-    /// Reads one frame: a header block, then a body of its `Content-Length`.
-    async fn next(&mut self) -> std::io::Result<Frame> {
-        if std::mem::take(&mut self.skipping) {
-            self.skip_to_next_header().await?;
-        }
-        let mut length: Option<Result<usize, String>> = None;
-        let mut started = false;
-        loop {
-            let line = match self.carried.take() {
-                Some(line) => line,
-                None => {
-                    let mut line = Vec::new();
-                    let read = self.read_line(&mut line).await?;
-                    if read == 0 {
-                        return Ok(Frame::End);
-                    }
-                    if !line.ends_with(b"\n") && read == MAX_HEADER_LINE {
-                        return Ok(self.bad("a header line is too long".to_owned()));
-                    }
-                    line
-                }
-            };
-            let text = line.trim_ascii();
-            if text.is_empty() {
-                if started {
-                    break;
-                }
-                // Blank lines between frames are harmless.
-                continue;
-            }
-            started = true;
-            if let Some(value) = content_length(text) {
-                length = Some(parse_length(value));
-            }
-        }
-        let length = match length {
-            None => return Ok(self.bad("the frame has no Content-Length header".to_owned())),
-            Some(Err(reason)) => return Ok(self.bad(reason)),
-            Some(Ok(length)) => length,
-        };
-        // Read as it arrives: a length that lies allocates no more than what was sent.
-        let mut body = Vec::new();
-        (&mut self.reader)
-            .take(length as u64)
-            .read_to_end(&mut body)
-            .await?;
-        if body.len() < length {
-            return Ok(Frame::End);
-        }
-        Ok(Frame::Body(body))
-    }
-
-    /// Appends at most one line (`MAX_HEADER_LINE` bytes) to `line`.
-    async fn read_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<usize> {
-        (&mut self.reader)
-            .take(MAX_HEADER_LINE as u64)
-            .read_until(b'\n', line)
-            .await
-    }
-
-    /// A bad header block: reported now (the client may wait for the answer before sending
-    /// more); the next read first skips the body, whose length is unknown.
-    fn bad(&mut self, reason: String) -> Frame {
-        self.skipping = true;
-        Frame::BadHeader(reason)
-    }
-
-    /// Skips to the next line holding `Content-Length`, kept as the first line of the next
-    /// header block.
-    async fn skip_to_next_header(&mut self) -> std::io::Result<()> {
-        let mut chunk = Vec::new();
-        while self.read_line(&mut chunk).await? > 0 {
-            if let Some(at) = find_name(&chunk) {
-                let mut line = chunk.split_off(at);
-                if !line.ends_with(b"\n") {
-                    self.read_line(&mut line).await?;
-                }
-                self.carried = Some(line);
-                break;
-            }
-            if chunk.ends_with(b"\n") {
-                chunk.clear();
-            } else {
-                // A long run without a line break: keep what could be the name cut in two.
-                chunk.drain(..chunk.len().saturating_sub(CONTENT_LENGTH.len() - 1));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn find_name(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .windows(CONTENT_LENGTH.len())
-        .position(|window| window.eq_ignore_ascii_case(CONTENT_LENGTH))
-}
-
-/// The value of a `Content-Length` header line. A line holding the name after other bytes
-/// (what is left of a body shorter than its length said) counts from the name on.
-fn content_length(line: &[u8]) -> Option<&[u8]> {
-    let at = find_name(line)?;
-    let rest = line[at + CONTENT_LENGTH.len()..].trim_ascii_start();
-    rest.strip_prefix(b":").map(<[u8]>::trim_ascii)
-}
-
-fn parse_length(value: &[u8]) -> Result<usize, String> {
-    let text = String::from_utf8_lossy(value);
-    match text.parse::<usize>() {
-        Ok(length) if length <= MAX_FRAME => Ok(length),
-        Ok(length) => Err(format!(
-            "a frame of {length} bytes is over the limit of {MAX_FRAME} bytes"
-        )),
-        Err(_) => Err(format!("Content-Length `{text}` is not a length")),
-    }
 }
 
 /// Why a body is not a message, and the error answer it gets.
@@ -485,52 +371,6 @@ fn readable_id(body: &[u8]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    async fn frames(input: &[u8]) -> Vec<Frame> {
-        let mut reader = FrameReader {
-            reader: BufReader::with_capacity(16, input),
-            skipping: false,
-            carried: None,
-        };
-        let mut frames = Vec::new();
-        loop {
-            let frame = reader.next().await.unwrap();
-            if frame == Frame::End {
-                return frames;
-            }
-            frames.push(frame);
-        }
-    }
-
-    #[tokio::test]
-    async fn resynchronises_after_a_bad_header_block() {
-        let input = b"Content-Length: x\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\n{}\r\nGarbage\r\n\r\nbodyCONTENT-LENGTH:3\r\n\r\n[1]";
-        let frames = frames(input).await;
-        assert!(matches!(&frames[0], Frame::BadHeader(reason) if reason.contains("`x`")));
-        assert_eq!(frames[1], Frame::Body(b"{}".to_vec()));
-        assert!(
-            matches!(&frames[2], Frame::BadHeader(reason) if reason.contains("no Content-Length"))
-        );
-        assert_eq!(frames[3], Frame::Body(b"[1]".to_vec()));
-        assert_eq!(frames.len(), 4);
-    }
-
-    #[tokio::test]
-    async fn refuses_a_huge_length_and_a_huge_header_line() {
-        let mut input = b"Content-Length: 99999999999999999999999\r\n\r\n".to_vec();
-        // No line break: the next name straddles two reads of the skipped run.
-        input.extend(vec![b'x'; MAX_HEADER_LINE * 2 - 5]);
-        input.extend(b"Content-Length: 2\r\n\r\n{}");
-        let mut long_line = vec![b'y'; MAX_HEADER_LINE + 1];
-        long_line.extend(b"\r\n\r\nContent-Length: 3\r\n\r\n[1]");
-        input.extend(long_line);
-        let frames = frames(&input).await;
-        assert!(matches!(&frames[0], Frame::BadHeader(reason) if reason.contains("not a length")));
-        assert_eq!(frames[1], Frame::Body(b"{}".to_vec()));
-        assert!(matches!(&frames[2], Frame::BadHeader(reason) if reason.contains("too long")));
-        assert_eq!(frames[3], Frame::Body(b"[1]".to_vec()));
-        assert_eq!(frames.len(), 4);
-    }
 
     #[test]
     fn tells_requests_replies_parse_errors_and_invalid_requests_apart() {

@@ -212,6 +212,11 @@ impl EciClient {
         &self.inner.endpoint
     }
 
+    /// Who calls: the AccessKeyId (not a secret: every call carries it in clear).
+    pub fn access_key_id(&self) -> &str {
+        &self.inner.credentials.access_key_id
+    }
+
     /// Where the credentials came from.
     pub fn credentials_source(&self) -> &CredentialSource {
         &self.inner.credentials.source
@@ -229,14 +234,26 @@ impl EciClient {
         region: &str,
         ids: &[String],
     ) -> Result<Vec<ContainerGroup>, ApiError> {
+        self.describe_container_groups_paged(region, ids, |_| {})
+            .await
+    }
+
+    /// As `describe_container_groups`, telling `on_page` each page's groups as it arrives (a
+    /// long list can be shown while the rest is still coming).
+    pub async fn describe_container_groups_paged(
+        &self,
+        region: &str,
+        ids: &[String],
+        mut on_page: impl FnMut(&[ContainerGroup]),
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
         if ids.is_empty() {
-            return self.all_pages(region, BTreeMap::new()).await;
+            return self.all_pages(region, BTreeMap::new(), &mut on_page).await;
         }
         let mut groups = Vec::new();
         for chunk in ids.chunks(PAGE_LIMIT) {
             let batch =
                 BTreeMap::from([("ContainerGroupIds".to_owned(), json_string_array(chunk))]);
-            groups.extend(self.all_pages(region, batch).await?);
+            groups.extend(self.all_pages(region, batch, &mut on_page).await?);
         }
         Ok(groups)
     }
@@ -255,14 +272,16 @@ impl EciClient {
             extra.insert(format!("Tag.{}.Key", n + 1), key.clone());
             extra.insert(format!("Tag.{}.Value", n + 1), value.clone());
         }
-        self.all_pages(region, extra).await
+        self.all_pages(region, extra, &mut |_| {}).await
     }
 
-    /// Every page of one `DescribeContainerGroups` query (`extra`: its filter parameters).
+    /// Every page of one `DescribeContainerGroups` query (`extra`: its filter parameters),
+    /// each told to `on_page` as it arrives.
     async fn all_pages(
         &self,
         region: &str,
         extra: BTreeMap<String, String>,
+        on_page: &mut impl FnMut(&[ContainerGroup]),
     ) -> Result<Vec<ContainerGroup>, ApiError> {
         let mut groups = Vec::new();
         let mut token = String::new();
@@ -275,6 +294,7 @@ impl EciClient {
             let page: ContainerGroupsPage = self
                 .call("DescribeContainerGroups", CallKind::Read, &params)
                 .await?;
+            on_page(&page.container_groups);
             groups.extend(page.container_groups);
             // An empty token ends the list; the same token again would loop forever.
             if page.next_token.is_empty() || page.next_token == token {

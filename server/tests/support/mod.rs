@@ -2,6 +2,8 @@
 //! with Content-Length framing, as editors do.
 #![allow(dead_code)] // Each test binary uses a different part of the client.
 
+pub mod online;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -82,9 +84,11 @@ impl LspClient {
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         for (key, _) in std::env::vars() {
+            // XDG_CACHE_HOME too: instance lists are kept in the (temporary) HOME's cache.
             if key.starts_with("ALIBABA_CLOUD_")
                 || key.starts_with("ALICLOUD_")
                 || key.starts_with("ECI_EXEC_")
+                || key == "XDG_CACHE_HOME"
             {
                 command.env_remove(key);
             }
@@ -158,6 +162,11 @@ impl LspClient {
     }
 
     /// Waits for the server to exit on its own and returns its exit status code.
+    /// The server's process id (to read its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn exit_code(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
@@ -284,6 +293,30 @@ impl LspClient {
         );
     }
 
+    /// Waits for pushed diagnostics that hold `code` (online ones arrive once a list lands).
+    pub fn diagnostics_with(&mut self, code: &str) -> Value {
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && codes(&m["params"]["diagnostics"]).iter().any(|c| c == code)
+        });
+        message["params"]["diagnostics"].clone()
+    }
+
+    /// Replaces the whole text of `uri` as `version`, and waits for that version's pushed
+    /// diagnostics.
+    pub fn replace_and_diagnose(&mut self, uri: &str, version: i64, text: &str) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        message["params"]["diagnostics"].clone()
+    }
+
     /// Sends one incremental change replacing `range` ([line, character, line, character]).
     pub fn change(&mut self, uri: &str, version: i64, range: [u32; 4], text: &str) {
         let [start_line, start_character, end_line, end_character] = range;
@@ -344,33 +377,39 @@ pub fn codes(diagnostics: &Value) -> Vec<String> {
     })
 }
 
+/// The byte offset of an LSP position (UTF-16 code units; `\n`, `\r\n` and `\r` end lines)
+/// in `text`, clamped to its line: an independent reading of positions, not the server's.
+pub fn byte_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().expect("line") as usize;
+    let character = position["character"].as_u64().expect("character") as usize;
+    let mut start = 0;
+    for _ in 0..line {
+        let rest = &text[start..];
+        start += match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+    }
+    let mut units = 0;
+    for (index, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' || c == '\r' {
+            return start + index;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
 /// Applies LSP text edits (UTF-16 positions) to `text`, last edit first.
 pub fn apply_edits(text: &str, edits: &[Value]) -> String {
-    let offset = |position: &Value| -> usize {
-        let line = position["line"].as_u64().expect("line") as usize;
-        let character = position["character"].as_u64().expect("character") as usize;
-        let mut start = 0;
-        for _ in 0..line {
-            start += text[start..]
-                .find('\n')
-                .map_or(text.len() - start, |i| i + 1);
-        }
-        let mut units = 0;
-        for (index, c) in text[start..].char_indices() {
-            if units >= character || c == '\n' || c == '\r' {
-                return start + index;
-            }
-            units += c.len_utf16();
-        }
-        text.len()
-    };
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|edit| {
             let range = &edit["range"];
             (
-                offset(&range["start"]),
-                offset(&range["end"]),
+                byte_offset(text, &range["start"]),
+                byte_offset(text, &range["end"]),
                 edit["newText"].as_str().expect("newText").to_owned(),
             )
         })
@@ -431,4 +470,71 @@ pub fn difference(expected: &str, actual: &str) -> Option<String> {
             .header("expected", "actual")
             .to_string()
     })
+}
+
+/// `text` with its `//` and `/* */` comments replaced by spaces (line breaks kept, strings left
+/// alone), and the comments' texts in order: an independent reading of JSONC for the tests.
+pub fn split_comments(text: &str) -> (String, Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut comments = Vec::new();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            out.push(b);
+            if b == b'\\' && i + 1 < bytes.len() {
+                out.push(bytes[i + 1]);
+                i += 1;
+            } else if b == b'"' || b == b'\n' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        let end = if bytes[i..].starts_with(b"//") {
+            text[i..]
+                .find(['\n', '\r'])
+                .map_or(bytes.len(), |at| i + at)
+        } else if bytes[i..].starts_with(b"/*") {
+            text[i + 2..]
+                .find("*/")
+                .map_or(bytes.len(), |at| i + 2 + at + 2)
+        } else {
+            in_string = b == b'"';
+            out.push(b);
+            i += 1;
+            continue;
+        };
+        comments.push(text[i..end].to_owned());
+        out.extend(
+            bytes[i..end]
+                .iter()
+                .map(|&c| if c == b'\n' || c == b'\r' { c } else { b' ' }),
+        );
+        i = end;
+    }
+    let stripped = String::from_utf8(out).expect("comments removed on byte boundaries");
+    (stripped, comments)
+}
+
+/// A multi-entry file of `entries` entries, every 1000th with an unknown field `Tty`.
+pub fn big_file(entries: usize) -> String {
+    let mut text = String::from(
+        "{\n  \"RegionId\": \"cn-hangzhou\",\n  \"ContainerGroupId\": \"eci-2zebxkiifulhl0001\",\n  \"Execs\": [\n",
+    );
+    for index in 0..entries {
+        let extra = if index % 1000 == 999 {
+            ", \"Tty\": true"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "    {{ \"Label\": \"entry {index} 你好\", \"ContainerName\": \"app-{index}\", \"Command\": [\"/bin/sh\", \"-c\", \"echo {index} && ls -la /var/log/app\"], \"Sync\": true{extra} }}{}\n",
+            if index + 1 == entries { "" } else { "," }
+        ));
+    }
+    text.push_str("  ]\n}\n");
+    text
 }

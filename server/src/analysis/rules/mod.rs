@@ -13,6 +13,7 @@ use super::model::{Entry, Fields, Model};
 use super::tree::Node;
 
 pub use duplicates::check as check_duplicate_keys;
+pub use target::is_well_formed;
 pub use values::is_container_group_id;
 
 /// Every offline rule that needs the model.

@@ -4,6 +4,7 @@
 
 use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::model::{Slot, TargetFields};
+use crate::analysis::selector::Selector;
 use crate::analysis::span::Span;
 
 /// DescribeContainerGroups filters on at most this many tags (`Tag.N`).
@@ -43,6 +44,16 @@ pub fn check(target: &TargetFields, diagnostics: &mut Vec<Diagnostic>) {
     {
         diagnostics.push(name_diagnostic(name, why, *span));
     }
+}
+
+/// Whether some instance could match `selector` as far as the offline rules can tell: a name
+/// some ECI instance can have, no empty tag key.
+pub fn is_well_formed(selector: &Selector) -> bool {
+    selector
+        .name
+        .as_deref()
+        .is_none_or(|name| unmatchable(name).is_none())
+        && selector.tags.iter().all(|(key, _)| !key.is_empty())
 }
 
 fn name_diagnostic(name: &str, why: &str, span: Span) -> Diagnostic {

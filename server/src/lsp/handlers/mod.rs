@@ -5,10 +5,14 @@ pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
 pub mod fleet;
+pub mod folding;
+pub mod formatting;
 pub mod hover;
 pub mod lenses;
 pub mod lifecycle;
+pub mod links;
 pub mod run;
+pub mod selection;
 pub mod symbols;
 
 use std::sync::Arc;
@@ -31,16 +35,19 @@ fn ensure_groups(session: &Arc<Session>, regions: &[String]) {
     }
 }
 
-/// The region online features use for `object`: the file's, else the `regionId` setting, else
-/// the credentials profile's.
+/// The region online features use for `object`: the file's, else `fallback_region`.
 fn region_for(session: &Session, model: &Model, object: ObjectKind) -> Option<String> {
+    object_value(model, object, |fields| &fields.region_id).or_else(|| fallback_region(session))
+}
+
+/// The region online features use where a file names none: the `regionId` setting, else the
+/// credentials profile's.
+fn fallback_region(session: &Session) -> Option<String> {
     let settings = session.settings();
-    object_value(model, object, |fields| &fields.region_id)
-        .or_else(|| settings.region_id.clone())
-        .or_else(
-            || match session.online.client(&settings.online_options()).0 {
-                ClientState::Ready(client) => client.default_region().map(str::to_owned),
-                ClientState::Unavailable(_) => None,
-            },
-        )
+    settings.region_id.clone().or_else(|| {
+        match session.online.client(&settings.online_options()).0 {
+            ClientState::Ready(client) => client.default_region().map(str::to_owned),
+            ClientState::Unavailable(_) => None,
+        }
+    })
 }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, Uri};
 
 use super::fleet;
@@ -34,7 +34,7 @@ pub async fn execute_command(
             let args: RunArgs = from_proto::command_argument(params.arguments, "{uri, index}")?;
             run(session, args).await
         }
-        other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        other => Err(to_proto::request_failed(format!("unknown command {other}"))),
     }
 }
 
