@@ -36,14 +36,7 @@ async fn start(options: Value, generated: usize) -> (FakeEci, LspClient) {
     })
     .await
     .expect("fake API");
-    let url = fake.url();
-    let env = support::fake_api_env(&url);
-    let capabilities = json!({
-        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
-        "workspace": {"inlayHint": {"refreshSupport": true}},
-        "textDocument": {"publishDiagnostics": {"versionSupport": true}},
-    });
-    let (mut client, _) = LspClient::initialized_with_env(capabilities, options, &env);
+    let mut client = support::online::client_of(&fake, options, support::online::editor());
     client.open(URI, FILE);
     (fake, client)
 }

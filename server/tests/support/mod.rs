@@ -354,15 +354,6 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
     frame
 }
 
-/// The environment that points the server at a fake API with the fake's test key.
-pub fn fake_api_env(url: &str) -> [(&'static str, &str); 3] {
-    [
-        ("ALIBABA_CLOUD_ACCESS_KEY_ID", fake_eci::TEST_KEY_ID),
-        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake_eci::TEST_SECRET),
-        ("ECI_EXEC_ENDPOINT", url),
-    ]
-}
-
 /// Client capabilities of a plain client: UTF-16, push diagnostics only.
 pub fn push_client() -> Value {
     json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}})
