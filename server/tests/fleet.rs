@@ -1,7 +1,8 @@
 //! Fleet runs over stdio against the fake API: a selector entry runs on every target (one
 //! failure injected), within runConcurrency and 8 starts a second (read from the fake's request
 //! log), refused above maxTargets or without a target before anything is sent, cancelled mid-run
-//! both ways with the finished calls shown, and a terminal entry offering its targets to pick.
+//! both ways with the finished calls shown, started from the run action too, and a terminal
+//! entry offering its targets to pick.
 
 mod support;
 
@@ -171,6 +172,28 @@ async fn a_tagged_entry_runs_on_every_running_replica_and_one_failure_stops_no_o
             "{section} missing in {markdown}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_action_of_a_selector_entry_runs_its_fleet() {
+    let (fake, mut client) = start(json!({"confirmRun": false}), 0).await;
+    let at = json!({"line": 3, "character": 20});
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": at, "end": at},
+               "context": {"diagnostics": [], "only": ["source.eciExec.run"]}}),
+    );
+    let command = &actions[0]["command"];
+    assert_eq!(command["arguments"][0]["index"], 0, "{actions}");
+    let result = client.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    assert_eq!(
+        result["summary"],
+        json!({"ok": 4, "failed": 0, "skipped": 2})
+    );
+    assert_eq!(execs(&fake).len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
