@@ -2,8 +2,8 @@
 -- 'runtimepath'), so `vim.lsp.enable('eci_exec')` alone works. `require('eci_exec').setup()` merges
 -- user options over this table.
 
--- The contract's options with their defaults; sent both as init_options and as the `eciExec`
--- section of workspace/configuration.
+-- The contract's options with their defaults; sent both as init_options and, as the `eciExec`
+-- section, with the workspace/didChangeConfiguration Neovim sends after initialize.
 local options = { confirmRun = true, cacheTtlSeconds = 60, online = true, maxTargets = 20, runConcurrency = 8 }
 
 return {

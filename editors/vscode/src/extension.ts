@@ -4,7 +4,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  CodeActionKind,
   CodeActionRequest,
   CodeLensRequest,
   CodeLensResolveRequest,
@@ -74,19 +73,6 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
     ],
     initializationOptions: currentOptions(),
     outputChannel: log,
-    middleware: {
-      workspace: {
-        // Answer `workspace/configuration` for our section with the mapped options only,
-        // so client-side keys (server.path, trace.server) never reach the server.
-        configuration: (params, token, next) => {
-          const answers = params.items.map((item) =>
-            item.section === SECTION || item.section === undefined ? currentOptions() : undefined,
-          );
-          if (answers.every((a) => a !== undefined)) return answers;
-          return next(params, token);
-        },
-      },
-    },
   };
   const c = new LanguageClient('eciExec', 'ECI Exec Language Server', serverOptions, clientOptions);
   c.onNotification('eciExec/runResult', (params: RunResult) => showRunResult(params));
@@ -94,7 +80,7 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
 }
 
 function showRunResult(r: RunResult): void {
-  results.append(formatRunResult(r, r.name));
+  results.append(formatRunResult(r));
   results.show(true);
 }
 
@@ -188,7 +174,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await client?.stop().catch(() => undefined);
         return start(context);
       }
-      // Push the new options; a server that pulls will also ask via workspace/configuration.
+      // Push the new options (the server never pulls them with workspace/configuration).
       await client?.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: currentOptions() } });
     }),
   );
@@ -200,4 +186,4 @@ export async function deactivate(): Promise<void> {
 }
 
 // Re-exported for the unit tests, which load this module with a stubbed `vscode`.
-export const _internal = { currentOptions, CodeActionKind };
+export const _internal = { currentOptions };

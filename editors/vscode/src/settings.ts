@@ -1,5 +1,5 @@
 // Owns: turning the `eciExec.*` VS Code settings into the server's options object
-// (initializationOptions, workspace/configuration and didChangeConfiguration all send this).
+// (initializationOptions and workspace/didChangeConfiguration send it).
 // Pure: takes a getter, so unit tests need no `vscode`.
 
 /** The options of the contract (spec/exec-config.md), nothing else: the server reports unknown ones. */
@@ -14,9 +14,6 @@ export interface ServerOptions {
   maxTargets: number;
   runConcurrency: number;
 }
-
-/** Keys under `eciExec.` that are the extension's own and must not reach the server. */
-export const CLIENT_ONLY_KEYS = ['server.path', 'trace.server'];
 
 export type Getter = (key: string) => unknown;
 

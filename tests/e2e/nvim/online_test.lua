@@ -51,6 +51,22 @@ H.test('code lenses and inlay hints are enabled for the buffer', function()
   assert(found, 'no ▶ Run lens on line 6: ' .. vim.inspect(titles))
 end)
 
+H.test('the lens shows its instance status once the list lands (workspace/codeLens/refresh)', function()
+  local buf = H.open(dir .. '/run.eci.json')
+  local titles = {}
+  local found = vim.wait(15000, function()
+    titles = {}
+    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+      if l.command then titles[#titles + 1] = l.command.title end
+    end
+    for _, t in ipairs(titles) do
+      if t:find('▶ Run · ● Running', 1, true) then return true end
+    end
+    return false
+  end, 50)
+  assert(found, 'no "▶ Run · ● Running" lens; lenses: ' .. vim.inspect(titles))
+end)
+
 local function hint_text(buf)
   local out = {}
   for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do

@@ -77,9 +77,16 @@ async function problemsCount(page) {
 }
 
 async function offline() {
-  const fixture = path.join(repo, 'tests/e2e/workspace/offline/offline.eci.json');
-  const ws = workspace('offline', [fixture]);
-  const ctx = await launch({ runDir: path.join(runDir, 'offline'), workspace: ws, vsix, settings: { 'eciExec.confirmRun': false, 'eciExec.online': false } });
+  const fixtures = path.join(repo, 'tests/e2e/workspace/offline');
+  const ws = workspace('offline', ['offline.eci.json', 'format.eci.json'].map((f) => path.join(fixtures, f)));
+  const ctx = await launch({
+    runDir: path.join(runDir, 'offline'), workspace: ws, vsix,
+    settings: {
+      'eciExec.confirmRun': false, 'eciExec.online': false,
+      // The indentation format.eci.json.expected uses.
+      'editor.tabSize': 2, 'editor.insertSpaces': true, 'editor.detectIndentation': false,
+    },
+  });
   try {
     await test(ctx, 'extension activates and squiggles appear', async () => {
       await openFile(ctx.page, 'offline.eci.json');
@@ -102,6 +109,27 @@ async function offline() {
       const line = fs.readFileSync(path.join(ws, 'offline.eci.json'), 'utf8').split('\n')[6];
       await hoverAt(ctx.page, 7, line.indexOf('"Sync"') + 3, (t) => /SyncResponse|output/i.test(t));
     });
+    await test(ctx, 'Format Document (palette) formats as the contract says', async () => {
+      const file = path.join(ws, 'format.eci.json');
+      const want = fs.readFileSync(path.join(fixtures, 'format.eci.json.expected'), 'utf8');
+      await openFile(ctx.page, 'format.eci.json');
+      await ctx.page.locator('.monaco-editor .view-lines').first().click();
+      await ctx.page.keyboard.press('F1');
+      await ctx.page.keyboard.type('Format Document');
+      await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: /^Format Document/ }).first().waitFor();
+      await sleep(300);
+      await ctx.page.keyboard.press('Enter');
+      // Saved, the formatted text can be read back from the file exactly.
+      let got = '';
+      await until(20000, async () => {
+        await ctx.page.keyboard.press('Control+S');
+        await sleep(500);
+        got = fs.readFileSync(file, 'utf8');
+        return got === want;
+      }, 'the saved file to equal format.eci.json.expected').catch((e) => {
+        throw new Error(`${e.message}; it reads:\n${got}`);
+      });
+    });
   } finally {
     await ctx.stop();
   }
@@ -122,6 +150,12 @@ async function online() {
     unsetEnv: ['ECI_EXEC_ENDPOINT'],
   });
   try {
+    await test(ctx, 'the lens shows its instance status once the list lands', async () => {
+      await openFile(ctx.page, 'run.eci.json');
+      const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '● Running' }).first();
+      await lens.waitFor({ timeout: 20000 });
+    });
+
     await test(ctx, 'clicking ▶ Run shows the output as inlay hint and in the hover', async () => {
       await openFile(ctx.page, 'run.eci.json');
       const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first();

@@ -60,14 +60,6 @@ function M.run_all_sync()
     end, bufnr)
 end
 
-local function error_text(e)
-  if type(e) == 'string' then return vim.startswith(e, '✗') and e or ('✗ ' .. e) end
-  if type(e) == 'table' then
-    return ('✗ %s: %s'):format(e.code or e.Code or 'Error', e.message or e.Message or '')
-  end
-  return '✗ ' .. tostring(e)
-end
-
 local ORDER = { failed = 0, skipped = 1, ok = 2 }
 local MARK = { failed = '✗', skipped = '–', ok = '✓' }
 
@@ -106,8 +98,8 @@ end
 function M.lines(result)
   if type(result.targets) == 'table' then return fleet_lines(result) end
   local body
-  if result.error ~= nil and result.error ~= vim.NIL then
-    body = error_text(result.error)
+  if type(result.error) == 'string' then
+    body = result.error -- the server words it: `✗ Code: Message` for an API error
   else
     body = result.syncResponse
     if body == nil or body == vim.NIL then body = '(no output)' end

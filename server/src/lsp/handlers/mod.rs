@@ -17,6 +17,7 @@ pub mod symbols;
 
 use std::sync::Arc;
 
+use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::MessageType;
 
 use super::session::Session;
@@ -29,10 +30,23 @@ use crate::online::ClientState;
 /// features are unavailable. Never waits.
 fn ensure_groups(session: &Arc<Session>, regions: &[String]) {
     let options = session.settings().online_options();
-    if let Some(message) = session.online.ensure_groups(regions, &options) {
+    if let Some(why) = session.online.ensure_groups(regions, &options) {
         let client = session.client.clone();
-        tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+        tokio::spawn(async move { tell_unavailable(&client, why).await });
     }
+}
+
+/// Tells the user that online features are off: one short line that fits an editor's message
+/// area (Vim stops for "Press ENTER" on a longer one, and reads no message meanwhile), and
+/// `why`, with what to do, in the server log.
+async fn tell_unavailable(client: &Client, why: String) {
+    client.log_message(MessageType::WARNING, why).await;
+    client
+        .show_message(
+            MessageType::WARNING,
+            "ECI exec: online features are off; the server log says why",
+        )
+        .await;
 }
 
 /// The region online features use for `object`: the file's, else `fallback_region`.

@@ -11,7 +11,7 @@ use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, Uri};
 
-use super::fleet;
+use super::{fleet, tell_unavailable};
 use crate::analysis::resolve::{self, ResolvedEntry, Target};
 use crate::analysis::run_result::{self, RunRecord, RunResult, SingleRun};
 use crate::eci::{ExecRequest, ExecResponse};
@@ -132,11 +132,8 @@ async fn run(session: &Arc<Session>, RunArgs { uri, index }: RunArgs) -> Result<
     let client = match session.online.client(&settings.online_options()) {
         (ClientState::Ready(client), _) => client,
         (ClientState::Unavailable(message), tell) => {
-            if let Some(tell) = tell {
-                session
-                    .client
-                    .show_message(MessageType::WARNING, tell)
-                    .await;
+            if let Some(why) = tell {
+                tell_unavailable(&session.client, why).await;
             }
             return Err(to_proto::request_failed(message));
         }
