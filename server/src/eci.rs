@@ -125,15 +125,6 @@ pub struct Region {
     pub region_endpoint: String,
 }
 
-/// What `DescribeContainerGroups` is asked to match: an exact `ContainerGroupName` and tags
-/// (`Tag.N.Key`/`Tag.N.Value`, N from 1 in this order; an instance must carry every one).
-/// Empty, it lists every instance of the region.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GroupFilter {
-    pub name: Option<String>,
-    pub tags: Vec<(String, String)>,
-}
-
 /// An `ExecContainerCommand` call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecRequest {

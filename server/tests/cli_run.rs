@@ -95,18 +95,23 @@ async fn an_entry_with_errors_or_no_choice_is_refused_before_sending() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_interactive_entry_is_not_run_by_run() {
-    // `exec` opens sessions; `run` prints the output of Sync entries.
+async fn a_session_entry_is_left_to_exec() {
+    // A TTY entry opens a session, which `exec` bridges; `run` would only get a URI whose
+    // token must not be printed.
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let output = run(&fake, home.path(), &["--label", "shell"]).await;
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(
-        text(&output.stderr).contains("entry 3 is not a Sync entry"),
+        text(&output.stderr).contains("use `eci-exec-lsp exec`"),
         "{}",
         text(&output.stderr)
     );
-    assert!(fake.requests().is_empty());
+    assert!(text(&output.stdout).is_empty());
+    assert!(
+        fake.requests().is_empty(),
+        "a session entry reached the API"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

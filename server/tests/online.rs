@@ -371,7 +371,7 @@ async fn api_errors_show_as_code_and_message_and_tty_entries_open_the_terminal()
         terminal["webSocketUri"]
             .as_str()
             .expect("webSocketUri")
-            .starts_with("wss://")
+            .starts_with("ws://127.0.0.1:")
     );
     let show = client.wait_for(|m| m["method"] == "window/showDocument");
     assert_eq!(show["params"]["uri"], url);

@@ -1,11 +1,12 @@
 //! Listing by name and tags, and what fleet tests read from the fake: the client's
-//! `list_container_groups` against the fake's `ContainerGroupName` and `Tag.N` filters (all
+//! `describe_container_groups_where` against the fake's `ContainerGroupName` and `Tag.N` filters (all
 //! pages), faults aimed at one instance, and delayed execs that overlap, with their timing in
 //! the request log.
 
 use std::time::{Duration, Instant};
 
-use eci_exec_lsp::remote::{ClientOptions, EciClient, Endpoint, ExecRequest, GroupFilter};
+use eci_exec_lsp::analysis::selector::Selector;
+use eci_exec_lsp::remote::{ClientOptions, EciClient, Endpoint, ExecRequest};
 use fake_eci::{
     FakeConfig, FakeEci, Fault, fixture, max_in_flight, max_started_within, test_credentials,
 };
@@ -17,8 +18,8 @@ fn client(fake: &FakeEci) -> EciClient {
     EciClient::from_parts(test_credentials(), endpoint, &ClientOptions::default()).unwrap()
 }
 
-fn filter(name: Option<&str>, tags: &[(&str, &str)]) -> GroupFilter {
-    GroupFilter {
+fn filter(name: Option<&str>, tags: &[(&str, &str)]) -> Selector {
+    Selector {
         name: name.map(str::to_owned),
         tags: tags
             .iter()
@@ -27,9 +28,10 @@ fn filter(name: Option<&str>, tags: &[(&str, &str)]) -> GroupFilter {
     }
 }
 
-async fn names(client: &EciClient, filter: &GroupFilter) -> Vec<String> {
+/// The names of what the API lists for `selector`'s query (a pattern is left to the caller).
+async fn names(client: &EciClient, selector: &Selector) -> Vec<String> {
     let mut names: Vec<String> = client
-        .list_container_groups("cn-hangzhou", filter)
+        .describe_container_groups_where("cn-hangzhou", &selector.query())
         .await
         .unwrap()
         .into_iter()
@@ -60,8 +62,14 @@ async fn the_fake_filters_by_exact_name_and_every_tag_like_the_api() {
     let staging = filter(None, &[("app", "web"), ("env", "staging")]);
     assert_eq!(names(&client, &staging).await, ["web-3"]);
     assert_eq!(names(&client, &filter(Some("web-2"), &[])).await, ["web-2"]);
-    // The API matches names exactly: a pattern is the caller's to match.
-    assert!(names(&client, &filter(Some("web-*"), &[])).await.is_empty());
+    // The API matches names exactly (a pattern is the caller's to match, so `query` leaves it out).
+    let literal = [("ContainerGroupName".to_owned(), "web-*".to_owned())];
+    let listed = client
+        .describe_container_groups_where("cn-hangzhou", &literal)
+        .await
+        .unwrap();
+    assert!(listed.is_empty(), "{listed:?}");
+    assert!(filter(Some("web-*"), &[]).query().is_empty());
     let mismatch = filter(Some("web-3"), &[("env", "prod")]);
     assert!(names(&client, &mismatch).await.is_empty());
     assert!(
@@ -88,7 +96,10 @@ async fn a_filtered_listing_reads_every_page() {
     .await
     .unwrap();
     let found = client(&fake)
-        .list_container_groups("cn-hangzhou", &filter(None, &[("fleet", "generated")]))
+        .describe_container_groups_where(
+            "cn-hangzhou",
+            &filter(None, &[("app", "generated")]).query(),
+        )
         .await
         .unwrap();
     assert_eq!(found.len(), 45);
@@ -130,7 +141,7 @@ async fn delayed_execs_overlap_and_the_log_tells_their_timing() {
     // Listing is not delayed by a fault aimed at execs.
     let started = Instant::now();
     client
-        .list_container_groups("cn-hangzhou", &GroupFilter::default())
+        .describe_container_groups_where("cn-hangzhou", &[])
         .await
         .unwrap();
     assert!(started.elapsed() < Duration::from_millis(400));

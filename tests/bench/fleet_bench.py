@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Owns: the fleet run benchmark of tests/bench/: a fake ECI API serving 100 generated running
-# instances (tag fleet=generated) that answers each ExecContainerCommand in 200 ms, then one
+# instances (tag app=generated) that answers each ExecContainerCommand in 200 ms, then one
 # Sync entry with that selector run through the server (eciExec.run, confirmRun false,
 # maxTargets 100, runConcurrency 8) RUNS times alone and RUNS times while another document asks
 # for completion every 20 ms, and once through `eci-exec-lsp run`. Reports, side by side with
@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 from lsp_bench import LspClient, client_capabilities, pct  # noqa: E402
 
 TARGETS, DELAY_MS, PER_SECOND, IN_FLIGHT = 100, 200, 8, 8
-FLEET = {"RegionId": "cn-hangzhou", "Tags": {"fleet": "generated"}, "ContainerName": "main",
+FLEET = {"RegionId": "cn-hangzhou", "Tags": {"app": "generated"}, "ContainerName": "main",
          "Command": ["/bin/sh", "-c", "uptime"], "Sync": True}
 # Completion of ContainerName values: the containers of eci-gen000001, from the instance cache.
 OTHER = ('{\n  "RegionId": "cn-hangzhou",\n  "ContainerGroupId": "eci-gen000001",\n'

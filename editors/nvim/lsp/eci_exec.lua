@@ -15,6 +15,11 @@ return {
   -- The filetype already equals the contract's language id; spelled out so a renamed filetype
   -- can never change what the server sees.
   get_language_id = function() return 'eci-exec' end,
+  -- Lenses and code actions run `eciExec.run` through this: TTY and streamed entries open a
+  -- terminal split instead (lua/eci_exec/session.lua).
+  commands = {
+    ['eciExec.run'] = function(command, ctx) require('eci_exec.session').run_command(command, ctx) end,
+  },
   handlers = {
     ['eciExec/runResult'] = function(_, result, ctx)
       require('eci_exec.run').on_run_result(result, ctx)

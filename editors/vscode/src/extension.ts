@@ -1,5 +1,6 @@
-// Owns: the VS Code side of eci-exec-lsp: starting the server, settings, commands,
-// and the "ECI Exec" output channel for `eciExec/runResult`.
+// Owns: the VS Code side of eci-exec-lsp: starting the server, settings, commands, the
+// "ECI Exec" output channel for `eciExec/runResult`, and sessions (TTY and streamed entries) in
+// integrated terminals running the server binary.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -16,12 +17,15 @@ import type { CodeAction, CodeLens, Command } from 'vscode-languageclient/node';
 import { binaryName, findServer, notFoundMessage } from './serverPath';
 import { toServerOptions } from './settings';
 import { formatRunResult, RunResult } from './runResult';
+import { LensArgs, OPEN_SESSION, opensSession, SessionArgs, terminalArgs, terminalCommand } from './session';
 
 const LANGUAGE_ID = 'eci-exec';
 const SECTION = 'eciExec';
 const RUN_KIND = 'source.eciExec.run';
 
 let client: LanguageClient | undefined;
+/** The server binary the client runs; sessions run it too. */
+let serverBinary: string | undefined;
 let results: vscode.OutputChannel;
 let log: vscode.OutputChannel;
 
@@ -62,6 +66,7 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
     );
   }
   log.appendLine(`Using ${lookup.path} (${lookup.source})`);
+  serverBinary = lookup.path;
 
   // No `transport` on purpose: with TransportKind.stdio the client appends `--stdio`, which the
   // server's command line rejects. Without it the client still talks over stdin/stdout.
@@ -73,6 +78,19 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
     ],
     initializationOptions: currentOptions(),
     outputChannel: log,
+    middleware: {
+      // Lenses of TTY and streamed entries open a terminal here instead of asking the server
+      // to open the console URL (`eciExec.run`); the lens arguments stay the same.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          if (lens.command?.command === 'eciExec.run' && opensSession(lens.command.arguments?.[0])) {
+            lens.command = { ...lens.command, command: OPEN_SESSION };
+          }
+        }
+        return lenses;
+      },
+    },
   };
   const c = new LanguageClient('eciExec', 'ECI Exec Language Server', serverOptions, clientOptions);
   c.onNotification('eciExec/runResult', (params: RunResult) => showRunResult(params));
@@ -104,7 +122,28 @@ function activeDoc(): vscode.TextEditor | undefined {
 
 async function execute(cmd: Command): Promise<void> {
   if (!client) return;
+  if (opensSession(cmd.arguments?.[0])) return openSession(cmd.arguments[0]);
   await client.sendRequest(ExecuteCommandRequest.type, { command: cmd.command, arguments: cmd.arguments });
+}
+
+/**
+ * Opens an integrated terminal named after the entry, running the server binary with the
+ * arguments of `eciExec.sessionArgs`: a shell, or the command's output as it comes (kept on
+ * screen after a stream or a failure: see `terminalCommand`).
+ */
+async function openSession(args: LensArgs): Promise<void> {
+  if (!client || !serverBinary) return;
+  let session: SessionArgs;
+  try {
+    session = await client.sendRequest(ExecuteCommandRequest.type, { command: 'eciExec.sessionArgs', arguments: [args] });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`ECI Exec: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  const confirmRun = vscode.workspace.getConfiguration(SECTION).get<boolean>('confirmRun', true);
+  const command = terminalCommand(serverBinary, terminalArgs(session, confirmRun), args.kind, process.platform);
+  const terminal = vscode.window.createTerminal({ name: session.title, ...command });
+  terminal.show();
 }
 
 /** Runs the entry under the cursor: the server's `source.eciExec.run` code action there. */
@@ -163,6 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     vscode.commands.registerCommand('eciExec.runAtCursor', runAtCursor),
     vscode.commands.registerCommand('eciExec.runAllSync', runAllSync),
+    vscode.commands.registerCommand(OPEN_SESSION, openSession),
     vscode.commands.registerCommand('eciExec.restartServer', async () => {
       await client?.stop().catch(() => undefined);
       await start(context);

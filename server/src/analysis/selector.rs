@@ -80,6 +80,22 @@ impl Selector {
         self.name.as_deref().filter(|name| !name.contains('*'))
     }
 
+    /// The DescribeContainerGroups parameters that narrow a listing for this selector on the
+    /// server: `ContainerGroupName` when the name is exact, and `Tag.N.Key` / `Tag.N.Value`
+    /// with N from 1 in the order written. What the API returns is still matched here.
+    pub fn query(&self) -> Vec<(String, String)> {
+        let name = self
+            .exact_name()
+            .map(|name| ("ContainerGroupName".to_owned(), name.to_owned()));
+        let tags = self.tags.iter().enumerate().flat_map(|(n, (key, value))| {
+            [
+                (format!("Tag.{}.Key", n + 1), key.clone()),
+                (format!("Tag.{}.Value", n + 1), value.clone()),
+            ]
+        });
+        name.into_iter().chain(tags).collect()
+    }
+
     /// The instances of `groups` that match, in name order.
     pub fn matching<'a>(&self, groups: &'a [ContainerGroup]) -> Vec<&'a ContainerGroup> {
         let mut matching: Vec<&ContainerGroup> =
@@ -238,5 +254,35 @@ mod tests {
         };
         assert_eq!(both.select(&groups, "nginx").targets.len(), 1);
         assert_eq!(both.exact_name(), None);
+    }
+
+    #[test]
+    fn the_listing_is_narrowed_by_an_exact_name_and_the_tags_in_order() {
+        let pattern = Selector {
+            name: Some("web-*".to_owned()),
+            tags: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
+        };
+        let query: Vec<String> = pattern
+            .query()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
+        assert_eq!(
+            query,
+            [
+                "Tag.1.Key=b",
+                "Tag.1.Value=2",
+                "Tag.2.Key=a",
+                "Tag.2.Value=1"
+            ]
+        );
+        let exact = Selector {
+            name: Some("web-1".to_owned()),
+            tags: Vec::new(),
+        };
+        assert_eq!(
+            exact.query(),
+            [("ContainerGroupName".to_owned(), "web-1".to_owned())]
+        );
     }
 }

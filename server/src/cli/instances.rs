@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use super::ApiArgs;
 use crate::analysis::selector::Selector;
-use crate::eci::GroupFilter;
 use crate::remote::{ContainerGroup, SetupError};
 
 /// Where listing goes when neither `--region` nor the profile names a region.
@@ -30,11 +29,7 @@ pub fn instances(api: &ApiArgs, region: Option<&str>, selector: &Selector) -> Ex
         Ok(runtime) => runtime,
         Err(message) => return fail(&message, 1),
     };
-    let filter = GroupFilter {
-        name: selector.exact_name().map(str::to_owned),
-        tags: selector.tags.clone(),
-    };
-    match runtime.block_on(client.list_container_groups(&region, &filter)) {
+    match runtime.block_on(client.describe_container_groups_where(&region, &selector.query())) {
         Ok(groups) => {
             let picked: Vec<ContainerGroup> = groups
                 .into_iter()
@@ -49,12 +44,9 @@ pub fn instances(api: &ApiArgs, region: Option<&str>, selector: &Selector) -> Ex
     }
 }
 
-/// `--tag KEY=VALUE`: a non-empty key, and a value (possibly empty).
-pub fn parse_tag(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
-        _ => Err(format!("`{text}` is not KEY=VALUE")),
-    }
+/// `--tag KEY=VALUE`, read as `exec` reads it.
+pub fn tag_arg(text: &str) -> Result<(String, String), String> {
+    super::exec::parse_tag(text).ok_or_else(|| format!("`{text}` is not KEY=VALUE"))
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {

@@ -1,7 +1,10 @@
-//! Command line: `serve` (default), `check`, `run`, `instances`.
+//! Command line: `serve` (default), `check`, `run`, `exec`, `instances`.
 
 mod check;
 mod check_online;
+mod entry;
+mod exec;
+mod exec_target;
 mod instances;
 mod run;
 
@@ -105,6 +108,10 @@ enum Command {
         #[command(flatten)]
         api: ApiArgs,
     },
+    /// Open a session: a shell or a command's live output, like `kubectl exec -it`.
+    /// From a file: `exec [--label L | --index N] PATH`; from flags: `exec --region R
+    /// (--instance ID | --name PATTERN | --tag KEY=VALUE ...) --container C [--tty] [--no-stdin] -- COMMAND...`
+    Exec(exec::ExecArgs),
     /// List the container groups of a region and their containers; with --name or --tag, those
     /// a selector picks.
     Instances {
@@ -115,7 +122,7 @@ enum Command {
         #[arg(long, value_name = "PATTERN")]
         name: Option<String>,
         /// Only instances with this tag (repeatable: every one must match).
-        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = instances::parse_tag)]
+        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = instances::tag_arg)]
         tags: Vec<(String, String)>,
         #[command(flatten)]
         api: ApiArgs,
@@ -164,14 +171,13 @@ pub fn main() -> ExitCode {
             path,
             api,
         }) => {
-            let which = match (&label, index, all) {
-                (_, _, true) => run::Which::All,
-                (Some(label), _, _) => run::Which::Label(label),
-                (None, Some(index), _) => run::Which::Index(index),
-                (None, None, false) => run::Which::Only,
+            let which = match all {
+                true => run::Which::All,
+                false => run::Which::One(entry::Selector::of(label.as_deref(), index)),
             };
             run::run(&api, which, format, max_targets, &path)
         }
+        Some(Command::Exec(args)) => exec::exec(args),
         Some(Command::Instances {
             region,
             name,

@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::ApiArgs;
 use super::check::Format;
+use super::entry::{self, Selector};
 use crate::analysis::fleet::{Fleet, FleetRun, TargetResult, TargetStatus};
 use crate::analysis::resolve::{self, ResolvedEntry, Target};
 use crate::analysis::symbols::entry_name;
@@ -24,10 +25,8 @@ use crate::remote::{EciClient, SetupError};
 
 /// Which entries to run.
 pub enum Which<'a> {
-    Label(&'a str),
-    Index(usize),
-    /// The file's only entry.
-    Only,
+    /// One entry (`--label`, `--index`, or the file's only one).
+    One(Selector<'a>),
     /// Every Sync entry, in file order.
     All,
 }
@@ -63,51 +62,29 @@ fn fail(message: &str, code: u8) -> ExitCode {
 /// The entries to run, each allowed to run: errors and non-Sync entries are refused (with
 /// `--all`, a non-Sync entry is left out and said so).
 fn chosen_entries(which: Which<'_>, path: &Path) -> Result<Vec<ResolvedEntry>, String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read: {error}"))?;
-    let analysis = analysis::analyze(&text);
-    let model = analysis
-        .model
-        .as_ref()
-        .ok_or("not an exec config: the top level is not an object")?;
-    let index = match which {
-        Which::All => return all_sync_entries(&analysis),
-        Which::Index(index) => index,
-        Which::Label(label) => {
-            model
-                .entries
-                .iter()
-                .find(|entry| entry.own.label.value().is_some_and(|own| **own == *label))
-                .ok_or(format!("no entry labelled `{label}`"))?
-                .index
+    let selector = match which {
+        Which::One(selector) => selector,
+        Which::All => {
+            let text =
+                std::fs::read_to_string(path).map_err(|error| format!("cannot read: {error}"))?;
+            return all_sync_entries(&analysis::analyze(&text));
         }
-        Which::Only => match model.entries.as_slice() {
-            [only] => only.index,
-            entries => {
-                let names: Vec<String> = entries
-                    .iter()
-                    .map(|entry| format!("  {}: {}", entry.index, entry_name(model, entry)))
-                    .collect();
-                return Err(format!(
-                    "the file has {} entries: choose one with --label or --index, or run every \
-                     Sync entry with --all\n{}",
-                    entries.len(),
-                    names.join("\n")
-                ));
-            }
-        },
     };
-    let entry = resolve::runnable(&analysis, index).map_err(|refusal| refusal.to_string())?;
+    let entry = entry::resolve(selector, path)?;
     if !entry.request.sync {
         return Err(format!(
-            "not run: entry {index} is not a Sync entry; `run` prints the output of Sync entries, \
-             `eci-exec-lsp exec` opens a session"
+            "not run: `{}` is not a Sync entry; it opens a session: use `eci-exec-lsp exec`",
+            entry.name
         ));
     }
     Ok(vec![entry])
 }
 
 fn all_sync_entries(analysis: &Analysis) -> Result<Vec<ResolvedEntry>, String> {
-    let model = analysis.model.as_ref().ok_or("not an exec config")?;
+    let model = analysis
+        .model
+        .as_ref()
+        .ok_or("not an exec config: the top level is not an object")?;
     let mut entries = Vec::new();
     for entry in &model.entries {
         let sync = model.resolve(entry, |f| &f.sync).slot.value() == Some(&true);

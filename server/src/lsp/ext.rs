@@ -11,11 +11,15 @@ use crate::analysis::fleet::{FleetRun, Summary, TargetResult};
 /// `workspace/executeCommand` that runs one entry: arguments `[RunArgs]`.
 pub const RUN_COMMAND: &str = "eciExec.run";
 
+/// `workspace/executeCommand` that gives the `exec` command line of an entry, for an editor
+/// terminal: arguments `[RunArgs]`, result `SessionArgs`.
+pub const SESSION_ARGS_COMMAND: &str = "eciExec.sessionArgs";
+
 /// The code action kind of "Run <entry> in <container>".
 pub const RUN_ACTION_KIND: &str = "source.eciExec.run";
 
 /// Every command the server executes.
-pub const COMMANDS: [&str; 1] = [RUN_COMMAND];
+pub const COMMANDS: [&str; 2] = [RUN_COMMAND, SESSION_ARGS_COMMAND];
 
 /// The argument of `eciExec.run`: which entry of which document.
 #[derive(Debug, Deserialize)]
@@ -23,6 +27,13 @@ pub struct RunArgs {
     pub uri: Uri,
     /// The entry's 0-based index in `Execs` (0 for a single-exec file).
     pub index: usize,
+}
+
+/// The answer of `eciExec.sessionArgs`: the server binary's arguments and the terminal's title.
+#[derive(Debug, Serialize)]
+pub struct SessionArgs {
+    pub args: Vec<String>,
+    pub title: String,
 }
 
 /// How an entry runs, which decides its lens: `▶ Run`, `▶ Open terminal` or `▶ Stream`.

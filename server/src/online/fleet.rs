@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::analysis::fleet::{Fleet, FleetRun, TargetResult, TargetStatus};
 use crate::analysis::run_result::cap_output;
 use crate::analysis::selector::Selector;
-use crate::eci::{ContainerGroup, ExecRequest, ExecResponse, GroupFilter};
+use crate::eci::{ContainerGroup, ExecRequest, ExecResponse};
 use crate::remote::{ApiError, EciClient};
 
 /// Calls of one run in flight at once, unless the `runConcurrency` setting says otherwise.
@@ -92,12 +92,8 @@ pub async fn find(
     selector: &Selector,
     request: &ExecRequest,
 ) -> Result<Fleet, ApiError> {
-    let filter = GroupFilter {
-        name: selector.exact_name().map(str::to_owned),
-        tags: selector.tags.clone(),
-    };
     let groups = client
-        .list_container_groups(&request.region_id, &filter)
+        .describe_container_groups_where(&request.region_id, &selector.query())
         .await?;
     Ok(selector.select(&groups, &request.container_name).into())
 }
@@ -212,19 +208,11 @@ pub fn target_result(
         Some(Err(error)) => TargetResult {
             status: TargetStatus::Failed,
             request_id: error.request_id().map(str::to_owned),
-            error: Some(error_text(&error)),
+            error: Some(error.summary()),
             error_code: Some(error_code(&error).to_owned()),
             reason: None,
             ..base
         },
-    }
-}
-
-/// `Code: Message` for the API's refusals, else what went wrong and what to do.
-pub fn error_text(error: &ApiError) -> String {
-    match error {
-        ApiError::Service(service) => format!("{}: {}", service.code, service.message),
-        other => other.user_message(),
     }
 }
 

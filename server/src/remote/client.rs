@@ -15,8 +15,7 @@ use super::redact::Redactor;
 use super::retry::{self, CallKind, RetryPolicy};
 use super::timestamp::format_utc;
 use super::types::{
-    ContainerGroup, ContainerGroupsPage, ExecRequest, ExecResponse, GroupFilter, Region,
-    RegionsPage,
+    ContainerGroup, ContainerGroupsPage, ExecRequest, ExecResponse, Region, RegionsPage,
 };
 use super::{sign_v2, sign_v3};
 
@@ -247,47 +246,38 @@ impl EciClient {
         mut on_page: impl FnMut(&[ContainerGroup]),
     ) -> Result<Vec<ContainerGroup>, ApiError> {
         if ids.is_empty() {
-            return self.all_pages(region, BTreeMap::new(), &mut on_page).await;
+            return self.all_pages(region, &[], &mut on_page).await;
         }
         let mut groups = Vec::new();
         for chunk in ids.chunks(PAGE_LIMIT) {
-            let batch =
-                BTreeMap::from([("ContainerGroupIds".to_owned(), json_string_array(chunk))]);
-            groups.extend(self.all_pages(region, batch, &mut on_page).await?);
+            let filter = [("ContainerGroupIds".to_owned(), json_string_array(chunk))];
+            groups.extend(self.all_pages(region, &filter, &mut on_page).await?);
         }
         Ok(groups)
     }
 
-    /// The container groups of `region` that the API matches with `filter`, all pages.
-    pub async fn list_container_groups(
+    /// Every container group of `region` that the API's `filters` keep (`ContainerGroupName`,
+    /// `Tag.N.Key`, ...), all pages.
+    pub async fn describe_container_groups_where(
         &self,
         region: &str,
-        filter: &GroupFilter,
+        filters: &[(String, String)],
     ) -> Result<Vec<ContainerGroup>, ApiError> {
-        let mut extra = BTreeMap::new();
-        if let Some(name) = &filter.name {
-            extra.insert("ContainerGroupName".to_owned(), name.clone());
-        }
-        for (n, (key, value)) in filter.tags.iter().enumerate() {
-            extra.insert(format!("Tag.{}.Key", n + 1), key.clone());
-            extra.insert(format!("Tag.{}.Value", n + 1), value.clone());
-        }
-        self.all_pages(region, extra, &mut |_| {}).await
+        self.all_pages(region, filters, &mut |_| {}).await
     }
 
-    /// Every page of one `DescribeContainerGroups` query (`extra`: its filter parameters),
-    /// each told to `on_page` as it arrives.
+    /// The pages of one listing, `filters` added to every call.
     async fn all_pages(
         &self,
         region: &str,
-        extra: BTreeMap<String, String>,
+        filters: &[(String, String)],
         on_page: &mut impl FnMut(&[ContainerGroup]),
     ) -> Result<Vec<ContainerGroup>, ApiError> {
         let mut groups = Vec::new();
         let mut token = String::new();
         for _ in 0..MAX_PAGES {
             let mut params = params(&[("RegionId", region), ("Limit", "20")]);
-            params.extend(extra.clone());
+            params.extend(filters.iter().cloned());
             if !token.is_empty() {
                 params.insert("NextToken".to_owned(), token.clone());
             }

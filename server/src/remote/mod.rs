@@ -24,9 +24,7 @@ pub use credentials::{CredentialSource, Credentials, CredentialsError, Environme
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint, EndpointError};
 pub use error::{ApiError, ServiceError, SignatureDiagnosis};
 pub use retry::RetryPolicy;
-pub use types::{
-    Container, ContainerGroup, ContainerState, ExecRequest, ExecResponse, GroupFilter, Region,
-};
+pub use types::{Container, ContainerGroup, ContainerState, ExecRequest, ExecResponse, Region};
 
 /// The ECI API version every call names.
 pub const API_VERSION: &str = "2018-08-08";

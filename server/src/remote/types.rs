@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::eci::lenient;
 pub use crate::eci::{
-    Container, ContainerGroup, ContainerState, ExecRequest, ExecResponse, GroupFilter, Region,
+    Container, ContainerGroup, ContainerState, ExecRequest, ExecResponse, Region,
 };
 
 /// One page of `DescribeContainerGroups`.

@@ -1,6 +1,7 @@
 -- Owns: Neovim 0.11 e2e tests of the online features against the fake ECI API: completion of an
 -- instance and a container, the ▶ Run lens -> inlay hint + hover, :EciExecRun -> floating window,
--- and a fleet run (a Tags selector) -> one section per instance in the float.
+-- a fleet run (a Tags selector) -> one section per instance in the float, and sessions:
+-- ▶ Open terminal / ▶ Stream -> a terminal split running `eci-exec-lsp exec`.
 -- run.sh starts the fake, writes the fixtures and sets: E2E_REPO, E2E_ONLINE_DIR (holds
 -- run.eci.json and complete.eci.json), E2E_FAKE_GROUP, E2E_FAKE_CONTAINER, E2E_EXPECT_OUTPUT
 -- (a line the fake answers for the Run entry's command), plus ECI_EXEC_ENDPOINT and the
@@ -81,7 +82,7 @@ end
 
 --- Waits for the buffer's `▶ Run` lens (`▶ Run on N instances` for a selector) and runs its
 --- command as a click would; returns the answer of eciExec.run.
-local function run_lens(buf, client)
+local function execute_run_lens(buf, client)
   local function run_lens_now()
     for _, l in ipairs(vim.lsp.codelens.get(buf)) do
       if l.command and l.command.title:find('▶ Run', 1, true) then return l end
@@ -97,7 +98,7 @@ end
 
 H.test('the ▶ Run lens runs the entry; the output shows as inlay hint and in the hover', function()
   local buf, client = H.open(dir .. '/run.eci.json')
-  local res = run_lens(buf, client)
+  local res = execute_run_lens(buf, client)
   local out = res.result and res.result.syncResponse
   assert(type(out) == 'string' and out:find(expect, 1, true), ('syncResponse %s lacks %q'):format(vim.inspect(out), expect))
   -- The Command line of the entry (contract: hint at the end of the entry's Command line).
@@ -143,7 +144,7 @@ H.test('a Tags selector runs on every running web replica from the lens; the flo
   -- fleet.eci.json: Tags app=web; the fake's web-1 to web-4 run nginx, web-5 and web-6 are skipped.
   local buf, client = H.open(dir .. '/fleet.eci.json')
   require('eci_exec.run').last = nil
-  local res = run_lens(buf, client)
+  local res = execute_run_lens(buf, client)
   local summary = res.result and res.result.summary
   assert(summary and summary.ok == 4 and summary.failed == 0 and summary.skipped == 2,
     'summary: ' .. vim.inspect(res.result))
@@ -169,6 +170,61 @@ H.test('a Tags selector runs on every running web replica from the lens; the flo
       if h.text:find('⇒ 4/4 ok · fake-eci ran: uname -n', 1, true) then return true end
     end
   end, ('inlay hint ⇒ 4/4 ok (have %s)'):format(vim.inspect(hint_text(buf))))
+end)
+
+local session = require('eci_exec.session')
+
+--- The lines of a terminal buffer.
+local function term_lines(buf) return vim.api.nvim_buf_get_lines(buf, 0, -1, false) end
+
+local function has_line(buf, want)
+  for _, l in ipairs(term_lines(buf)) do if vim.trim(l) == want then return true end end
+  return false
+end
+
+--- Runs the lens titled `title` as a user does (cursor on its line, vim.lsp.codelens.run())
+--- and returns the session it opened.
+local function run_lens(buf, title)
+  local lens
+  H.wait(10000, function()
+    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+      if l.command and l.command.title:find(title, 1, true) then lens = l; return true end
+    end
+  end, title .. ' lens')
+  vim.api.nvim_win_set_cursor(0, { lens.range.start.line + 1, 0 })
+  session.last = nil
+  vim.lsp.codelens.run()
+  H.wait(10000, function() return session.last ~= nil end, 'a terminal split for ' .. title)
+  return session.last
+end
+
+H.test('▶ Open terminal opens a terminal split with a working shell, and shows its exit', function()
+  local buf = H.open(dir .. '/session.eci.json')
+  local s = run_lens(buf, '▶ Open terminal')
+  assert(vim.bo[s.buf].buftype == 'terminal', 'not a terminal buffer')
+  assert(vim.api.nvim_buf_get_name(s.buf):find('shell · nginx', 1, true), vim.api.nvim_buf_get_name(s.buf))
+  H.wait(15000, function() return table.concat(term_lines(s.buf), '\n'):find('$ ', 1, true) end,
+    'the shell prompt; screen: ' .. vim.inspect(term_lines(s.buf)))
+  vim.api.nvim_chan_send(s.job, 'echo from nvim\r')
+  H.wait(10000, function() return has_line(s.buf, 'from nvim') end,
+    'the echo; screen: ' .. vim.inspect(term_lines(s.buf)))
+  vim.api.nvim_chan_send(s.job, 'exit 3\r')
+  H.wait(10000, function() return s.exit_code == 3 end, 'exit status 3, have ' .. tostring(s.exit_code))
+end)
+
+H.test('▶ Stream shows the output as it comes, then its exit', function()
+  local buf = H.open(dir .. '/session.eci.json')
+  local s = run_lens(buf, '▶ Stream')
+  local first, last
+  H.wait(15000, function()
+    first = first or (has_line(s.buf, '1') and vim.uv.hrtime())
+    last = has_line(s.buf, '5') and vim.uv.hrtime()
+    return first and last
+  end, 'lines 1 to 5; screen: ' .. vim.inspect(term_lines(s.buf)))
+  -- `seq 5 400` on the fake: 1.6 s from the first line to the last; they came as produced.
+  local ms = (last - first) / 1e6
+  assert(ms > 1000, ('line 1 came only %d ms before line 5'):format(ms))
+  H.wait(10000, function() return s.exit_code == 0 end, 'exit status 0, have ' .. tostring(s.exit_code))
 end)
 
 H.finish()

@@ -138,7 +138,7 @@ async function offline() {
 async function online() {
   const dir = process.env.E2E_ONLINE_DIR;
   const expect = process.env.E2E_EXPECT_OUTPUT;
-  const ws = workspace('online', [path.join(dir, 'run.eci.json'), path.join(dir, 'fleet.eci.json')]);
+  const ws = workspace('online', [path.join(dir, 'run.eci.json'), path.join(dir, 'fleet.eci.json'), path.join(dir, 'session.eci.json')]);
   // A hostile workspace setting: endpoint is machine-scoped, so VS Code must ignore it. If it were
   // honoured, the run below would go to a dead port and fail.
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
@@ -146,7 +146,8 @@ async function online() {
   // The endpoint goes through the machine-scoped setting: this also checks that it reaches the server.
   const ctx = await launch({
     runDir: path.join(runDir, 'online'), workspace: ws, vsix,
-    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT },
+    // The DOM renderer: the terminal's text is then in the page, for the session tests.
+    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT, 'terminal.integrated.gpuAcceleration': 'off' },
     unsetEnv: ['ECI_EXEC_ENDPOINT'],
   });
   try {
@@ -171,8 +172,7 @@ async function online() {
     });
     await test(ctx, 'Run Entry at Cursor (palette) writes the result to the "ECI Exec" output channel', async () => {
       // The runResult handler shows the channel; count the results in it before and after.
-      const panelText = async () => (await ctx.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []))
-        .join('\n').replace(/\u00a0/g, ' ');
+      const panelText = () => outputPanelText(ctx.page);
       const count = async () => (await panelText()).split(expect).length - 1;
       const before = await count();
       const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
@@ -189,12 +189,9 @@ async function online() {
     });
     await test(ctx, 'a Tags selector runs on every running web replica; the output channel has one section each', async () => {
       // fleet.eci.json: Tags app=web; the fake's web-1 to web-4 run nginx, web-5 and web-6 are skipped.
-      const panelText = async () => (await ctx.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []))
-        .join('\n').replace(/\u00a0/g, ' ');
+      const panelText = () => outputPanelText(ctx.page);
       await openFile(ctx.page, 'fleet.eci.json');
-      const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first();
-      await lens.waitFor({ timeout: 20000 });
-      await lens.click();
+      await clickLens(ctx.page, '▶ Run');
       await until(20000, async () => (await viewFragments(ctx.page)).some((t) => t.includes('⇒ 4/4 ok')),
         'an inlay hint "⇒ 4/4 ok · …"');
       const sections = [1, 2, 3, 4].map((n) => `✓ web-${n} (eci-bp1fakerep0000${n})`);
@@ -205,9 +202,60 @@ async function online() {
       const text = await panelText();
       if (text.lastIndexOf('– web-6') > text.lastIndexOf('✓ web-1')) throw new Error(`skipped instances come before ok ones: ${text.slice(-600)}`);
     });
+    await test(ctx, '▶ Open terminal opens an integrated terminal with a working shell, and shows its exit', async () => {
+      await openFile(ctx.page, 'session.eci.json');
+      await clickLens(ctx.page, '▶ Open terminal');
+      await until(20000, async () => (await terminalText(ctx.page)).includes('$ '), 'the shell prompt in the terminal');
+      await ctx.page.locator('.terminal-wrapper.active .xterm').first().click();
+      await ctx.page.keyboard.type('echo from vscode');
+      await ctx.page.keyboard.press('Enter');
+      await until(10000, async () => /^from vscode\s*$/m.test(await terminalText(ctx.page)),
+        `"from vscode" echoed (terminal: ${JSON.stringify((await terminalText(ctx.page)).slice(-300))})`);
+      await ctx.page.keyboard.type('exit 3');
+      await ctx.page.keyboard.press('Enter');
+      await until(10000, async () => (await terminalText(ctx.page)).includes('[session ended: exit status 3; press Enter to close]'),
+        'the exit status in the terminal');
+      const names = await ctx.page.locator('.part.panel').innerText().catch(() => '');
+      if (!names.includes('shell · nginx')) throw new Error(`no terminal named "shell · nginx" in the panel: ${JSON.stringify(names.slice(0, 300))}`);
+      await ctx.page.keyboard.press('Enter');
+    });
+    await test(ctx, '▶ Stream shows the output as it comes, then its exit', async () => {
+      await openFile(ctx.page, 'session.eci.json');
+      await clickLens(ctx.page, '▶ Stream');
+      let first;
+      await until(20000, async () => {
+        const text = await terminalText(ctx.page);
+        if (!first && /^1\s*$/m.test(text)) first = Date.now();
+        return first && /^5\s*$/m.test(text);
+      }, 'lines 1 to 5 in the terminal');
+      // `seq 5 400` on the fake: 1.6 s from the first line to the last; they came as produced.
+      const ms = Date.now() - first;
+      if (ms < 1000) throw new Error(`line 1 showed only ${ms} ms before line 5`);
+      await until(10000, async () => (await terminalText(ctx.page)).includes('[session ended: exit status 0; press Enter to close]'),
+        'the exit status in the terminal');
+    });
   } finally {
     await ctx.stop();
   }
+}
+
+/** The text of the output panel's visible lines (the "ECI Exec" channel once a result showed it). */
+async function outputPanelText(page) {
+  const lines = await page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []);
+  return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Clicks the code lens titled `title` in the active editor. */
+async function clickLens(page, title) {
+  const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).first();
+  await lens.waitFor({ timeout: 20000 });
+  await lens.click();
+}
+
+/** The text of the active terminal (DOM renderer), rows joined by newlines. */
+async function terminalText(page) {
+  const rows = await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts().catch(() => []);
+  return rows.join('\n').replace(/\u00a0/g, ' ');
 }
 
 (async () => {

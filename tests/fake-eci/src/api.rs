@@ -1,4 +1,5 @@
-//! The three actions, answered from the fixture like the real API.
+//! The three actions, answered from the fixture like the real API (a non-Sync exec opens a
+//! session on this fake: `ws.rs`).
 //!
 //! Error codes the reference leaves open are chosen here (UNVERIFIED against the live API):
 //! an unknown group is `ContainerGroup.NotFound` (404), an unknown container
@@ -9,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::ApiFailure;
 use crate::state::State;
+use crate::{ApiFailure, SessionRecord};
 
 /// The most groups per page and ids per filter, as the API allows.
 const LIMIT: usize = 20;
@@ -85,9 +86,9 @@ fn describe_container_groups(
             .ok_or_else(|| invalid("NextToken"))?,
         None => 0,
     };
-    let tags = tag_filter(params)?;
     let wanted =
         |field: &str, group: &Value| params.get(field).is_none_or(|w| w == text(group, field));
+    let tags = tag_filters(params)?;
     let matching: Vec<&Value> = state
         .groups
         .iter()
@@ -114,24 +115,21 @@ fn describe_container_groups(
     Ok(json!({"TotalCount": matching.len(), "NextToken": next_token, "ContainerGroups": page}))
 }
 
-/// The `Tag.N.Key`/`Tag.N.Value` pairs, N from 1 without gaps, at most 20; a value without
-/// its key is invalid. An instance must carry every one of them.
-fn tag_filter(params: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, ApiFailure> {
+/// `Tag.N.Key` / `Tag.N.Value` pairs, N from 1 without gaps, as the SDKs flatten them.
+fn tag_filters(params: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, ApiFailure> {
     let mut tags = Vec::new();
     for n in 1.. {
-        let (key, value) = (format!("Tag.{n}.Key"), format!("Tag.{n}.Value"));
-        match (params.get(&key), params.get(&value)) {
-            (None, None) => break,
-            (None, Some(_)) => return Err(invalid(&key)),
-            (Some(k), v) => tags.push((k.clone(), v.cloned().unwrap_or_default())),
+        let Some(key) = params.get(&format!("Tag.{n}.Key")) else {
+            break;
+        };
+        if n > LIMIT {
+            return Err(invalid("Tag"));
         }
-    }
-    if tags.len() > LIMIT {
-        return Err(ApiFailure::new(
-            400,
-            "InvalidParameter.ValueExceeded",
-            "More than 20 tags.",
-        ));
+        let value = params
+            .get(&format!("Tag.{n}.Value"))
+            .cloned()
+            .unwrap_or_default();
+        tags.push((key.clone(), value));
     }
     Ok(tags)
 }
@@ -190,7 +188,7 @@ fn exec_container_command(
         ));
     }
     let (tty, sync) = (flag(params, "TTY", false)?, flag(params, "Sync", false)?);
-    flag(params, "Stdin", true)?;
+    let stdin = flag(params, "Stdin", true)?;
     if sync && tty {
         return Err(ApiFailure::new(
             400,
@@ -247,11 +245,19 @@ fn exec_container_command(
     if sync {
         return Ok(json!({ "SyncResponse": sync_output(&command) }));
     }
-    state.next_session += 1;
-    let session = state.next_session;
-    Ok(json!({
-        "WebSocketUri": format!("wss://eci-{region}.fake-eci.invalid/exec/?s={session}"),
-        "HttpUrl": format!("https://eci-{region}.fake-eci.invalid/terminal?s={session}"),
+    Ok(state.sessions.issue(SessionRecord {
+        id: 0,
+        token: String::new(),
+        container_group_id: group_id.to_owned(),
+        container_name: container_name.to_owned(),
+        command,
+        tty,
+        stdin,
+        connected_unix_ms: None,
+        closed_unix_ms: None,
+        subprotocol: None,
+        frames: Vec::new(),
+        stdin_bytes: 0,
     }))
 }
 

@@ -33,8 +33,8 @@ pub fn default_groups() -> Vec<Value> {
 }
 
 /// `count` running groups in `region`, ids `eci-gen000000`, `eci-gen000001`, …, names
-/// `generated-0`, `generated-1`, …, each tagged `fleet=generated` with one running container
-/// `main`.
+/// `generated-0`, …, each with one running container `main` and the tags `app=generated`
+/// and `index=N`.
 pub fn generate(count: usize, region: &str) -> Vec<Value> {
     (0..count)
         .map(|n| {
@@ -46,7 +46,7 @@ pub fn generate(count: usize, region: &str) -> Vec<Value> {
                 "ZoneId": format!("{region}-a"),
                 "IntranetIp": format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256),
                 "CreationTime": "2024-06-01T00:00:00Z",
-                "Tags": [{"Key": "fleet", "Value": "generated"}],
+                "Tags": [{"Key": "app", "Value": "generated"}, {"Key": "index", "Value": n.to_string()}],
                 "Containers": [{
                     "Name": "main", "Image": "busybox:1.36", "Ready": true, "RestartCount": 0,
                     "CurrentState": {"State": "Running"}

@@ -4,19 +4,25 @@
 //! pagination, answers `ExecContainerCommand` with deterministic output, checks V2 and V3
 //! signatures (with eci-exec-lsp's signer, which the vector tests prove), rejects stale
 //! timestamps and reused nonces, injects faults on demand and logs every request.
+//! Non-Sync calls get a session on this fake (`ws://127.0.0.1:PORT/exec/?s=TOKEN`, see
+//! `ws.rs`), whose commands are deterministic stand-ins (`ws_script.rs`).
 //! Control over HTTP: `POST /_fake/fault` (a [`Fault`] as JSON), `GET /_fake/requests`,
-//! `POST /_fake/reset`. Each logged request carries its arrival and answer times, so a test can
-//! read how many calls were in flight at once and how many started in any second.
+//! `GET /_fake/sessions` (a [`SessionLog`]), `POST /_fake/reset`. Each logged request carries
+//! its arrival and answer times, so a test can read how many calls were in flight at once and
+//! how many started in any second.
 
 mod api;
 mod auth;
 pub mod fixture;
 mod server;
 mod state;
+mod ws;
+mod ws_script;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use api::sync_output;
+pub use ws::{DEFAULT_SESSION_TTL, ReceivedFrame, SessionLog, SessionRecord};
 
 /// The key id every fake accepts unless configured otherwise.
 pub const TEST_KEY_ID: &str = "LTAI5tFakeEciKey0001";
@@ -77,6 +84,8 @@ pub struct FakeConfig {
     pub groups: Vec<Value>,
     /// Accepted keys.
     pub keys: Vec<FakeKey>,
+    /// How long a session URI stays valid.
+    pub session_ttl: Duration,
 }
 
 impl Default for FakeConfig {
@@ -86,6 +95,7 @@ impl Default for FakeConfig {
             port: 0,
             groups: fixture::default_groups(),
             keys: vec![FakeKey::new(TEST_KEY_ID, TEST_SECRET)],
+            session_ttl: DEFAULT_SESSION_TTL,
         }
     }
 }
@@ -325,6 +335,14 @@ pub(crate) fn lock(state: &Shared) -> MutexGuard<'_, state::State> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
+}
+
 /// A running fake. Dropping it stops accepting connections.
 pub struct FakeEci {
     addr: SocketAddr,
@@ -344,7 +362,7 @@ impl FakeEci {
             nonces: HashSet::new(),
             log: Vec::new(),
             next_request: 0,
-            next_session: 0,
+            sessions: ws::Sessions::new(format!("http://{addr}"), config.session_ttl),
         }));
         let task = tokio::spawn(server::serve(listener, state.clone()));
         Ok(Self { addr, state, task })
@@ -378,6 +396,27 @@ impl FakeEci {
     /// Replaces the container groups.
     pub fn set_groups(&self, groups: Vec<Value>) {
         lock(&self.state).groups = groups;
+    }
+
+    /// The sessions so far (with the frames they received) and the refused connections.
+    pub fn sessions(&self) -> SessionLog {
+        lock(&self.state).sessions.log.clone()
+    }
+
+    /// Session URIs are announced as `prefix` followed by the token (to test a client's
+    /// refusal of other hosts, or of a token this fake never issued).
+    pub fn announce_sessions_at(&self, prefix: &str) {
+        lock(&self.state).sessions.announce = prefix.to_owned();
+    }
+
+    /// `ws://127.0.0.1:PORT/exec/?s=`: where session URIs point unless changed.
+    pub fn session_prefix(&self) -> String {
+        format!("ws://{}/exec/?s=", self.addr)
+    }
+
+    /// How long session URIs issued from now on stay valid.
+    pub fn set_session_ttl(&self, ttl: Duration) {
+        lock(&self.state).sessions.ttl = ttl;
     }
 }
 

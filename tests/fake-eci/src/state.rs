@@ -1,9 +1,10 @@
-//! The fake's mutable state: groups, keys, faults, spent nonces and the request log.
+//! The fake's mutable state: groups, keys, faults, spent nonces, the request log and sessions.
 
 use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::ws::Sessions;
 use crate::{FakeKey, Fault, FaultKind, LoggedRequest};
 
 /// Shared behind a mutex; every lock is short and never held across an await.
@@ -14,7 +15,8 @@ pub(crate) struct State {
     pub nonces: HashSet<String>,
     pub log: Vec<LoggedRequest>,
     pub next_request: u64,
-    pub next_session: u64,
+    /// The session side: tokens, records of sessions.
+    pub sessions: Sessions,
 }
 
 /// What the faults say to do with one request.

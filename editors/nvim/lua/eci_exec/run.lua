@@ -12,11 +12,9 @@ local function client_for(bufnr)
   return vim.lsp.get_clients({ bufnr = bufnr, name = 'eci_exec' })[1]
 end
 
+--- Runs the command as lenses do (a session for TTY and streamed entries).
 local function execute(client, bufnr, command)
-  client:request('workspace/executeCommand', { command = command.command, arguments = command.arguments },
-    function(err)
-      if err then vim.notify('ECI Exec: ' .. (err.message or tostring(err)), vim.log.levels.ERROR) end
-    end, bufnr)
+  require('eci_exec.session').run_command(command, { client_id = client.id, bufnr = bufnr })
 end
 
 --- Runs the entry under the cursor: asks the server for code actions of kind

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod links;
 pub mod run;
 pub mod selection;
+pub mod session;
 pub mod symbols;
 
 use std::sync::Arc;

@@ -19,7 +19,6 @@ use crate::lsp::ext::{self, RunArgs, RunResultNotification};
 use crate::lsp::session::Session;
 use crate::lsp::{from_proto, to_proto};
 use crate::online::ClientState;
-use crate::online::fleet::error_text;
 use crate::remote::{ApiError, EciClient};
 
 pub const RUN: &str = "Run";
@@ -34,6 +33,7 @@ pub async fn execute_command(
             let args: RunArgs = from_proto::command_argument(params.arguments, "{uri, index}")?;
             run(session, args).await
         }
+        ext::SESSION_ARGS_COMMAND => super::session::session_args(session, params.arguments).await,
         other => Err(to_proto::request_failed(format!("unknown command {other}"))),
     }
 }
@@ -176,7 +176,7 @@ async fn run_one(
     let single = single_run(&outcome);
     let output = single.output.clone();
     runnable.publish(session, RunResult::Single(single)).await;
-    let mut response = outcome.map_err(|error| to_proto::request_failed(error_label(&error)))?;
+    let mut response = outcome.map_err(|error| to_proto::request_failed(error.label()))?;
     if !request.sync {
         open_terminal_url(session, response.http_url.as_deref()).await;
     }
@@ -194,7 +194,7 @@ fn single_run(outcome: &std::result::Result<ExecResponse, ApiError>) -> SingleRu
         },
         Err(error) => SingleRun {
             output: None,
-            error: Some(error_label(error)),
+            error: Some(error.label()),
             request_id: error.request_id().map(str::to_owned),
         },
     }
@@ -212,9 +212,4 @@ async fn open_terminal_url(session: &Session, url: Option<&str>) {
     {
         tracing::warn!(%error, "the client did not open the terminal URL");
     }
-}
-
-/// `✗ Code: Message` for an API refusal, `✗ message` for anything else.
-fn error_label(error: &ApiError) -> String {
-    format!("✗ {}", error_text(error))
 }
