@@ -4,7 +4,7 @@
 
 -- The contract's options with their defaults; sent both as init_options and, as the `eciExec`
 -- section, with the workspace/didChangeConfiguration Neovim sends after initialize.
-local options = { confirmRun = true, cacheTtlSeconds = 60, online = true }
+local options = { confirmRun = true, cacheTtlSeconds = 60, online = true, maxTargets = 20, runConcurrency = 8 }
 
 return {
   cmd = { 'eci-exec-lsp' },

@@ -178,8 +178,11 @@ async function runAllSync(): Promise<void> {
   for (let lens of lenses) {
     if (!lens.command) lens = await c.sendRequest(CodeLensResolveRequest.type, lens);
     if (lens.command && isRunLens(lens.command)) {
-      await execute(lens.command);
       ran++;
+      // A refused or failed entry (no target, an API error) must not stop the ones after it.
+      await execute(lens.command).catch((e) =>
+        vscode.window.showErrorMessage(`ECI Exec: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }
   }
   if (ran === 0) void vscode.window.showInformationMessage('ECI Exec: no Sync entries in this file.');

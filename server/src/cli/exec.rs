@@ -177,7 +177,8 @@ impl ExecArgs {
     }
 }
 
-fn parse_tag(text: &str) -> Option<(String, String)> {
+/// `KEY=VALUE` with a key (the value may be empty).
+pub(super) fn parse_tag(text: &str) -> Option<(String, String)> {
     let (key, value) = text.split_once('=')?;
     (!key.is_empty()).then(|| (key.to_owned(), value.to_owned()))
 }

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::{Range, Uri};
 
+use crate::analysis::fleet::{FleetRun, Summary, TargetResult};
+
 /// `workspace/executeCommand` that runs one entry: arguments `[RunArgs]`.
 pub const RUN_COMMAND: &str = "eciExec.run";
 
@@ -109,6 +111,25 @@ pub struct RunResultParams {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// A fleet run's targets, failed first (a selector entry; the fields above are then absent).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetResult>,
+}
+
+/// A fleet run's result, as `eciExec.run` answers it and `eciExec/runResult` carries it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FleetResult {
+    pub targets: Vec<TargetResult>,
+    pub summary: Summary,
+}
+
+impl FleetResult {
+    pub fn of(run: &FleetRun) -> FleetResult {
+        FleetResult {
+            targets: run.targets.clone(),
+            summary: run.summary(),
+        }
+    }
 }
 
 impl Notification for RunResultNotification {

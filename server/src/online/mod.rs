@@ -6,6 +6,7 @@
 
 mod cache;
 mod disk;
+pub mod fleet;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -218,9 +218,15 @@ impl ApiError {
     /// The error as a result shows it: `✗ Code: Message` for the API's refusals, else
     /// `✗ ` and the user message.
     pub fn label(&self) -> String {
+        format!("✗ {}", self.summary())
+    }
+
+    /// `Code: Message` for the API's refusals, else the user message (a label without its ✗,
+    /// as a fleet's target carries it).
+    pub fn summary(&self) -> String {
         match self {
-            Self::Service(service) => format!("✗ {}: {}", service.code, service.message),
-            other => format!("✗ {}", other.user_message()),
+            Self::Service(service) => format!("{}: {}", service.code, service.message),
+            other => other.user_message(),
         }
     }
 }

@@ -13,14 +13,19 @@ pub async fn start(options: Value, capabilities: Value) -> (FakeEci, LspClient) 
     let fake = FakeEci::start(FakeConfig::default())
         .await
         .expect("fake API");
+    let client = client_of(&fake, options, capabilities);
+    (fake, client)
+}
+
+/// A server initialized against `fake`, with the fake's test key.
+pub fn client_of(fake: &FakeEci, options: Value, capabilities: Value) -> LspClient {
     let url = fake.url();
     let env = [
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET),
         ("ECI_EXEC_ENDPOINT", url.as_str()),
     ];
-    let (client, _) = LspClient::initialized_with_env(capabilities, options, &env);
-    (fake, client)
+    LspClient::initialized_with_env(capabilities, options, &env).0
 }
 
 /// The capabilities of an editor that shows progress, documents, inlay hints and versioned

@@ -138,7 +138,7 @@ async function offline() {
 async function online() {
   const dir = process.env.E2E_ONLINE_DIR;
   const expect = process.env.E2E_EXPECT_OUTPUT;
-  const ws = workspace('online', [path.join(dir, 'run.eci.json'), path.join(dir, 'session.eci.json')]);
+  const ws = workspace('online', [path.join(dir, 'run.eci.json'), path.join(dir, 'fleet.eci.json'), path.join(dir, 'session.eci.json')]);
   // A hostile workspace setting: endpoint is machine-scoped, so VS Code must ignore it. If it were
   // honoured, the run below would go to a dead port and fail.
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
@@ -172,8 +172,7 @@ async function online() {
     });
     await test(ctx, 'Run Entry at Cursor (palette) writes the result to the "ECI Exec" output channel', async () => {
       // The runResult handler shows the channel; count the results in it before and after.
-      const panelText = async () => (await ctx.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []))
-        .join('\n').replace(/\u00a0/g, ' ');
+      const panelText = () => outputPanelText(ctx.page);
       const count = async () => (await panelText()).split(expect).length - 1;
       const before = await count();
       const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
@@ -187,6 +186,21 @@ async function online() {
         `a new "${expect}" in the ECI Exec output channel (had ${before}; panel: ${JSON.stringify((await panelText()).slice(-300))})`);
       const channel = await ctx.page.locator('.part.panel .monaco-select-box, .part.panel select').first().inputValue().catch(() => '');
       if (channel && !/ECI Exec/.test(channel)) throw new Error(`output panel shows channel ${channel}`);
+    });
+    await test(ctx, 'a Tags selector runs on every running web replica; the output channel has one section each', async () => {
+      // fleet.eci.json: Tags app=web; the fake's web-1 to web-4 run nginx, web-5 and web-6 are skipped.
+      const panelText = () => outputPanelText(ctx.page);
+      await openFile(ctx.page, 'fleet.eci.json');
+      await clickLens(ctx.page, '▶ Run');
+      await until(20000, async () => (await viewFragments(ctx.page)).some((t) => t.includes('⇒ 4/4 ok')),
+        'an inlay hint "⇒ 4/4 ok · …"');
+      const sections = [1, 2, 3, 4].map((n) => `✓ web-${n} (eci-bp1fakerep0000${n})`);
+      await until(20000, async () => {
+        const text = await panelText();
+        return sections.every((s) => text.includes(s)) && text.includes('– web-5 (eci-bp1fakerep00005) skipped');
+      }, `sections ${sections.join(', ')} in the ECI Exec output channel (panel: ${JSON.stringify((await panelText()).slice(-600))})`);
+      const text = await panelText();
+      if (text.lastIndexOf('– web-6') > text.lastIndexOf('✓ web-1')) throw new Error(`skipped instances come before ok ones: ${text.slice(-600)}`);
     });
     await test(ctx, '▶ Open terminal opens an integrated terminal with a working shell, and shows its exit', async () => {
       await openFile(ctx.page, 'session.eci.json');
@@ -223,6 +237,12 @@ async function online() {
   } finally {
     await ctx.stop();
   }
+}
+
+/** The text of the output panel's visible lines (the "ECI Exec" channel once a result showed it). */
+async function outputPanelText(page) {
+  const lines = await page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []);
+  return lines.join('\n').replace(/\u00a0/g, ' ');
 }
 
 /** Clicks the code lens titled `title` in the active editor. */

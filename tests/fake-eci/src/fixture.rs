@@ -4,8 +4,11 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// The fixture shipped with the crate (`fixtures/container-groups.json`): six groups in
-/// cn-hangzhou, cn-shanghai and ap-southeast-1.
+/// The fixture shipped with the crate (`fixtures/container-groups.json`): twelve groups in
+/// cn-hangzhou, cn-shanghai and ap-southeast-1. Six of them are replicas tagged `app=web`
+/// (`web-1` … `web-6`, `eci-bp1fakerep00001` …): `web-1` to `web-4` Running with a running
+/// `nginx` (`web-3` tagged `env=staging`, the others `env=prod`), `web-5` Pending, `web-6`
+/// Running without `nginx`.
 pub const DEFAULT_FIXTURE: &str = include_str!("../fixtures/container-groups.json");
 
 /// The `ContainerGroups` of a DescribeContainerGroups-shaped JSON text.

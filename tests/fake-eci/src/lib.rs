@@ -7,7 +7,9 @@
 //! Non-Sync calls get a session on this fake (`ws://127.0.0.1:PORT/exec/?s=TOKEN`, see
 //! `ws.rs`), whose commands are deterministic stand-ins (`ws_script.rs`).
 //! Control over HTTP: `POST /_fake/fault` (a [`Fault`] as JSON), `GET /_fake/requests`,
-//! `GET /_fake/sessions` (a [`SessionLog`]), `POST /_fake/reset`.
+//! `GET /_fake/sessions` (a [`SessionLog`]), `POST /_fake/reset`. Each logged request carries
+//! its arrival and answer times, so a test can read how many calls were in flight at once and
+//! how many started in any second.
 
 mod api;
 mod auth;
@@ -34,6 +36,18 @@ pub use ws::{DEFAULT_SESSION_TTL, ReceivedFrame, SessionLog, SessionRecord};
 pub const TEST_KEY_ID: &str = "LTAI5tFakeEciKey0001";
 /// Its secret.
 pub const TEST_SECRET: &str = "FakeEciSecret0000000000000000A";
+
+/// The test key as eci-exec-lsp's credentials, for clients made in tests.
+pub fn test_credentials() -> eci_exec_lsp::remote::Credentials {
+    use eci_exec_lsp::remote::{CredentialSource, Credentials, Secret};
+    Credentials {
+        access_key_id: TEST_KEY_ID.into(),
+        access_key_secret: Secret::new(TEST_SECRET),
+        security_token: None,
+        region_id: None,
+        source: CredentialSource::Environment,
+    }
+}
 
 /// A key the fake accepts: id, secret and, for STS keys, the token it must come with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +106,9 @@ pub struct Fault {
     /// Only requests of this action (e.g. `ExecContainerCommand`); all when absent.
     #[serde(default)]
     pub action: Option<String>,
+    /// Only requests naming this `ContainerGroupId` (one target of a fleet); all when absent.
+    #[serde(default)]
+    pub container_group_id: Option<String>,
     /// How many requests it applies to; every one until reset when absent.
     #[serde(default)]
     pub times: Option<u32>,
@@ -141,6 +158,7 @@ impl Fault {
         };
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind,
         }
@@ -150,6 +168,7 @@ impl Fault {
     pub fn delay(ms: u64) -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::Delay { ms },
         }
@@ -159,6 +178,7 @@ impl Fault {
     pub fn malformed_json() -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::MalformedJson,
         }
@@ -168,6 +188,7 @@ impl Fault {
     pub fn drop_connection() -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::Drop,
         }
@@ -177,6 +198,7 @@ impl Fault {
     pub fn body(status: u16, body: &str) -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::Body {
                 status,
@@ -189,6 +211,7 @@ impl Fault {
     pub fn echo_token() -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::EchoToken,
         }
@@ -203,6 +226,12 @@ impl Fault {
     /// Only requests of `action`.
     pub fn action(mut self, action: &str) -> Self {
         self.action = Some(action.to_owned());
+        self
+    }
+
+    /// Only requests naming the instance `id`.
+    pub fn group(mut self, id: &str) -> Self {
+        self.container_group_id = Some(id.to_owned());
         self
     }
 
@@ -234,8 +263,51 @@ pub struct LoggedRequest {
     /// The fault that answered, if any (`error`, `malformed_json`, `drop`, `body`,
     /// `echo_token`).
     pub fault: Option<String>,
-    /// Milliseconds since the Unix epoch.
+    /// When the request arrived, in milliseconds since the Unix epoch.
     pub unix_ms: u64,
+    /// When its answer was ready (after any delay), in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub end_unix_ms: u64,
+}
+
+/// The most requests of `action` that were being served at the same moment: a request is
+/// served from its arrival to its answer (at least one millisecond), and one that ends in the
+/// millisecond another arrives does not overlap it.
+pub fn max_in_flight(log: &[LoggedRequest], action: &str) -> usize {
+    let mut events: Vec<(u64, i32)> = log
+        .iter()
+        .filter(|request| request.action == action)
+        .flat_map(|request| {
+            let end = request.end_unix_ms.max(request.unix_ms + 1);
+            [(request.unix_ms, 1), (end, -1)]
+        })
+        .collect();
+    events.sort();
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, change) in events {
+        now += change;
+        most = most.max(now);
+    }
+    most as usize
+}
+
+/// The most requests of `action` that arrived within any `window_ms` milliseconds.
+pub fn max_started_within(log: &[LoggedRequest], action: &str, window_ms: u64) -> usize {
+    let mut starts: Vec<u64> = log
+        .iter()
+        .filter(|request| request.action == action)
+        .map(|request| request.unix_ms)
+        .collect();
+    starts.sort_unstable();
+    (0..starts.len())
+        .map(|first| {
+            starts[first..]
+                .iter()
+                .take_while(|start| **start < starts[first] + window_ms)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// An error answer of the API.

@@ -164,11 +164,15 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
         code: String::new(),
         fault: None,
         unix_ms: now_ms(),
+        end_unix_ms: 0,
     };
-    let planned = lock(&state).plan(action.as_deref());
+    let group_id = params.get("ContainerGroupId").map(String::as_str);
+    let planned = lock(&state).plan(action.as_deref(), group_id);
+    // Outside the lock: delayed requests overlap, as slow calls to the API do.
     if planned.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(planned.delay_ms)).await;
     }
+    entry.end_unix_ms = now_ms();
     let mut state = lock(&state);
     let request_id = state.request_id();
     let answer = match planned.answer {

@@ -35,14 +35,19 @@ impl State {
         format!("FAKE-{:08}-0000-4000-8000-000000000000", self.next_request)
     }
 
-    /// Applies the faults matching `action`, spending one use of each counted fault.
-    pub fn plan(&mut self, action: Option<&str>) -> Planned {
+    /// Applies the faults matching `action` and the instance `group_id` the request names,
+    /// spending one use of each counted fault.
+    pub fn plan(&mut self, action: Option<&str>, group_id: Option<&str>) -> Planned {
         let mut planned = Planned::default();
         for fault in &mut self.faults {
             let matches = fault
                 .action
                 .as_deref()
-                .is_none_or(|wanted| Some(wanted) == action);
+                .is_none_or(|wanted| Some(wanted) == action)
+                && fault
+                    .container_group_id
+                    .as_deref()
+                    .is_none_or(|wanted| Some(wanted) == group_id);
             if !matches || fault.times == Some(0) {
                 continue;
             }

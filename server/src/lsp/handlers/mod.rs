@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
+pub mod fleet;
 pub mod folding;
 pub mod formatting;
 pub mod hover;
