@@ -128,3 +128,33 @@ async fn one_region_of_two_failing_is_still_exit_2() {
     );
     assert_eq!(fake.requests().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_check_lists_the_region_of_a_selector_and_reports_one_without_targets() {
+    let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
+    // Only selectors name cn-shanghai: its list is fetched for them.
+    let text = r#"{
+  "RegionId": "cn-shanghai",
+  "ContainerName": "nginx",
+  "Execs": [
+    {"ContainerGroupName": "nothing-*", "Command": ["ls"]},
+    {"ContainerGroupName": "*", "ContainerName": "no-such-container", "Command": ["ls"]}
+  ]
+}"#;
+    let output = check_text(text, true, fake.url()).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "warnings only: {stdout}");
+    assert_eq!(
+        codes(&output),
+        ["no-matching-instance", "no-matching-instance"],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no instance in cn-shanghai matches"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("none is Running with a container named `no-such-container`"),
+        "{stdout}"
+    );
+}

@@ -40,7 +40,7 @@ async fn lists_the_fixture_groups() {
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
-        stdout.starts_with("3 container groups in cn-hangzhou\n"),
+        stdout.starts_with("9 container groups in cn-hangzhou\n"),
         "{stdout}"
     );
     for expected in [

@@ -95,17 +95,23 @@ async fn an_entry_with_errors_or_no_choice_is_refused_before_sending() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_interactive_entry_prints_the_terminal_url() {
+async fn a_session_entry_is_left_to_exec() {
+    // A TTY entry opens a session, which `exec` bridges; `run` would only get a URI whose
+    // token must not be printed.
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let output = run(&fake, home.path(), &["--label", "shell"]).await;
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(
-        stdout.contains("interactive session: open https://"),
-        "{stdout}"
+        text(&output.stderr).contains("use `eci-exec-lsp exec`"),
+        "{}",
+        text(&output.stderr)
     );
-    assert!(stdout.contains("WebSocket: wss://"), "{stdout}");
+    assert!(text(&output.stdout).is_empty());
+    assert!(
+        fake.requests().is_empty(),
+        "a session entry reached the API"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -184,6 +184,16 @@ fn exit_after_shutdown_is_status_0() {
 }
 
 #[test]
+fn shutdown_and_exit_with_empty_params_are_accepted() {
+    // Emacs's lsp-mode sends `"params": {}` with both.
+    let (mut client, _) = LspClient::initialized(push_client(), Value::Null);
+    let answer = client.request("shutdown", json!({}));
+    assert_eq!(answer, Value::Null);
+    client.notify("exit", json!({}));
+    assert_eq!(client.exit_code(), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_is_status_1_even_with_stdin_left_open() {
     let (mut client, _) = LspClient::initialized(push_client(), Value::Null);
     client.notify("exit", Value::Null);

@@ -155,7 +155,12 @@ async fn exec_sync_and_interactive() {
         let mut interactive = exec("eci-bp1fakeweb0001", "nginx", &["/bin/bash"], false);
         interactive.tty = true;
         let answer = client.exec_container_command(&interactive).await.unwrap();
-        assert!(answer.web_socket_uri.unwrap().starts_with("wss://"));
+        assert!(
+            answer
+                .web_socket_uri
+                .unwrap()
+                .starts_with(&fake.session_prefix())
+        );
         assert!(answer.http_url.is_some() && answer.sync_response.is_none());
     }
     let sent = &fake.requests()[0].params;

@@ -4,21 +4,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use eci_exec_lsp::remote::timestamp::format_utc;
-use eci_exec_lsp::remote::{CredentialSource, Credentials, Secret, sign_v2, sign_v3};
-use fake_eci::{
-    FakeConfig, FakeEci, LoggedRequest, TEST_KEY_ID, TEST_SECRET, fixture, sync_output,
-};
+use eci_exec_lsp::remote::{Secret, sign_v2, sign_v3};
+use fake_eci::test_credentials as credentials;
+use fake_eci::{FakeConfig, FakeEci, LoggedRequest, fixture, sync_output};
 use serde_json::{Value, json};
-
-fn credentials() -> Credentials {
-    Credentials {
-        access_key_id: TEST_KEY_ID.into(),
-        access_key_secret: Secret::new(TEST_SECRET),
-        security_token: None,
-        region_id: None,
-        source: CredentialSource::Environment,
-    }
-}
 
 fn http() -> reqwest::Client {
     eci_exec_lsp::remote::install_tls_provider();
@@ -305,14 +294,14 @@ async fn control_endpoints_over_http() {
 #[tokio::test]
 async fn pages_with_limit_and_the_shipped_fixture() {
     let groups = fixture::default_groups();
-    assert_eq!(groups.len(), 6);
+    assert_eq!(groups.len(), 12);
     let fake = FakeEci::start(FakeConfig::default()).await.unwrap();
     let now = SystemTime::now();
     let business = params(&[("RegionId", "cn-hangzhou"), ("Limit", "2")]);
     let (_, first) = send_v2(&fake, "DescribeContainerGroups", &business, now, "p1").await;
     assert_eq!(
         (first["TotalCount"].as_u64(), first["NextToken"].as_str()),
-        (Some(3), Some("fake-next-2"))
+        (Some(9), Some("fake-next-2"))
     );
     let business = params(&[
         ("RegionId", "cn-hangzhou"),
@@ -320,7 +309,7 @@ async fn pages_with_limit_and_the_shipped_fixture() {
         ("NextToken", "fake-next-2"),
     ]);
     let (_, second) = send_v2(&fake, "DescribeContainerGroups", &business, now, "p2").await;
-    assert_eq!(second["NextToken"], "");
+    assert_eq!(second["NextToken"], "fake-next-4");
     assert_eq!(
         second["ContainerGroups"][0]["ContainerGroupId"],
         "eci-bp1fakepend0003"

@@ -71,6 +71,7 @@ fn every_offline_code_is_covered_by_a_fixture() {
         "unknown-container-group",
         "unknown-container",
         "container-group-not-running",
+        "no-matching-instance",
     ];
     for code in eci_exec_lsp::analysis::diagnostic::Code::ALL {
         if !online.contains(&code.as_str()) {

@@ -33,6 +33,15 @@ fn failures(validator: &jsonschema::Validator, value: &Value) -> Vec<Failure> {
                     on_string: false,
                 }));
             }
+            // On the key at fault, as the server reports it.
+            ValidationErrorKind::PropertyNames { error } => found.push(Failure {
+                pointer: format!(
+                    "{pointer}/{}",
+                    escape(error.instance().as_str().unwrap_or_default())
+                ),
+                keyword,
+                on_string: false,
+            }),
             _ => found.push(Failure {
                 pointer,
                 keyword,

@@ -89,6 +89,20 @@ fn remote_knows_neither_the_protocol_nor_the_analysis() {
 }
 
 #[test]
+fn sessions_know_neither_the_protocol_nor_the_command_line() {
+    assert_no_use(
+        "session",
+        &[
+            "crate::lsp",
+            "crate::online",
+            "crate::cli",
+            "ls_types",
+            "tower_lsp",
+        ],
+    );
+}
+
+#[test]
 fn the_shared_api_values_import_nothing_of_the_crate() {
     let text = std::fs::read_to_string(source_dir().join("eci.rs")).expect("eci.rs");
     let uses: Vec<&str> = code_lines(&text)

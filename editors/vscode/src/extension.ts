@@ -1,10 +1,10 @@
-// Owns: the VS Code side of eci-exec-lsp: starting the server, settings, commands,
-// and the "ECI Exec" output channel for `eciExec/runResult`.
+// Owns: the VS Code side of eci-exec-lsp: starting the server, settings, commands, the
+// "ECI Exec" output channel for `eciExec/runResult`, and sessions (TTY and streamed entries) in
+// integrated terminals running the server binary.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  CodeActionKind,
   CodeActionRequest,
   CodeLensRequest,
   CodeLensResolveRequest,
@@ -17,12 +17,15 @@ import type { CodeAction, CodeLens, Command } from 'vscode-languageclient/node';
 import { binaryName, findServer, notFoundMessage } from './serverPath';
 import { toServerOptions } from './settings';
 import { formatRunResult, RunResult } from './runResult';
+import { LensArgs, OPEN_SESSION, opensSession, SessionArgs, terminalArgs, terminalCommand } from './session';
 
 const LANGUAGE_ID = 'eci-exec';
 const SECTION = 'eciExec';
 const RUN_KIND = 'source.eciExec.run';
 
 let client: LanguageClient | undefined;
+/** The server binary the client runs; sessions run it too. */
+let serverBinary: string | undefined;
 let results: vscode.OutputChannel;
 let log: vscode.OutputChannel;
 
@@ -63,6 +66,7 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
     );
   }
   log.appendLine(`Using ${lookup.path} (${lookup.source})`);
+  serverBinary = lookup.path;
 
   // No `transport` on purpose: with TransportKind.stdio the client appends `--stdio`, which the
   // server's command line rejects. Without it the client still talks over stdin/stdout.
@@ -75,16 +79,16 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
     initializationOptions: currentOptions(),
     outputChannel: log,
     middleware: {
-      workspace: {
-        // Answer `workspace/configuration` for our section with the mapped options only,
-        // so client-side keys (server.path, trace.server) never reach the server.
-        configuration: (params, token, next) => {
-          const answers = params.items.map((item) =>
-            item.section === SECTION || item.section === undefined ? currentOptions() : undefined,
-          );
-          if (answers.every((a) => a !== undefined)) return answers;
-          return next(params, token);
-        },
+      // Lenses of TTY and streamed entries open a terminal here instead of asking the server
+      // to open the console URL (`eciExec.run`); the lens arguments stay the same.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          if (lens.command?.command === 'eciExec.run' && opensSession(lens.command.arguments?.[0])) {
+            lens.command = { ...lens.command, command: OPEN_SESSION };
+          }
+        }
+        return lenses;
       },
     },
   };
@@ -94,7 +98,7 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient | undefine
 }
 
 function showRunResult(r: RunResult): void {
-  results.append(formatRunResult(r, r.name));
+  results.append(formatRunResult(r));
   results.show(true);
 }
 
@@ -118,7 +122,28 @@ function activeDoc(): vscode.TextEditor | undefined {
 
 async function execute(cmd: Command): Promise<void> {
   if (!client) return;
+  if (opensSession(cmd.arguments?.[0])) return openSession(cmd.arguments[0]);
   await client.sendRequest(ExecuteCommandRequest.type, { command: cmd.command, arguments: cmd.arguments });
+}
+
+/**
+ * Opens an integrated terminal named after the entry, running the server binary with the
+ * arguments of `eciExec.sessionArgs`: a shell, or the command's output as it comes (kept on
+ * screen after a stream or a failure: see `terminalCommand`).
+ */
+async function openSession(args: LensArgs): Promise<void> {
+  if (!client || !serverBinary) return;
+  let session: SessionArgs;
+  try {
+    session = await client.sendRequest(ExecuteCommandRequest.type, { command: 'eciExec.sessionArgs', arguments: [args] });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`ECI Exec: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  const confirmRun = vscode.workspace.getConfiguration(SECTION).get<boolean>('confirmRun', true);
+  const command = terminalCommand(serverBinary, terminalArgs(session, confirmRun), args.kind, process.platform);
+  const terminal = vscode.window.createTerminal({ name: session.title, ...command });
+  terminal.show();
 }
 
 /** Runs the entry under the cursor: the server's `source.eciExec.run` code action there. */
@@ -153,8 +178,11 @@ async function runAllSync(): Promise<void> {
   for (let lens of lenses) {
     if (!lens.command) lens = await c.sendRequest(CodeLensResolveRequest.type, lens);
     if (lens.command && isRunLens(lens.command)) {
-      await execute(lens.command);
       ran++;
+      // A refused or failed entry (no target, an API error) must not stop the ones after it.
+      await execute(lens.command).catch((e) =>
+        vscode.window.showErrorMessage(`ECI Exec: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }
   }
   if (ran === 0) void vscode.window.showInformationMessage('ECI Exec: no Sync entries in this file.');
@@ -174,6 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     vscode.commands.registerCommand('eciExec.runAtCursor', runAtCursor),
     vscode.commands.registerCommand('eciExec.runAllSync', runAllSync),
+    vscode.commands.registerCommand(OPEN_SESSION, openSession),
     vscode.commands.registerCommand('eciExec.restartServer', async () => {
       await client?.stop().catch(() => undefined);
       await start(context);
@@ -185,7 +214,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await client?.stop().catch(() => undefined);
         return start(context);
       }
-      // Push the new options; a server that pulls will also ask via workspace/configuration.
+      // Push the new options (the server never pulls them with workspace/configuration).
       await client?.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: currentOptions() } });
     }),
   );
@@ -197,4 +226,4 @@ export async function deactivate(): Promise<void> {
 }
 
 // Re-exported for the unit tests, which load this module with a stubbed `vscode`.
-export const _internal = { currentOptions, CodeActionKind };
+export const _internal = { currentOptions };

@@ -1,5 +1,5 @@
 // Owns: turning the `eciExec.*` VS Code settings into the server's options object
-// (initializationOptions, workspace/configuration and didChangeConfiguration all send this).
+// (initializationOptions and workspace/didChangeConfiguration send it).
 // Pure: takes a getter, so unit tests need no `vscode`.
 
 /** The options of the contract (spec/exec-config.md), nothing else: the server reports unknown ones. */
@@ -11,16 +11,20 @@ export interface ServerOptions {
   confirmRun: boolean;
   cacheTtlSeconds: number;
   online: boolean;
+  maxTargets: number;
+  runConcurrency: number;
 }
-
-/** Keys under `eciExec.` that are the extension's own and must not reach the server. */
-export const CLIENT_ONLY_KEYS = ['server.path', 'trace.server'];
 
 export type Getter = (key: string) => unknown;
 
 function str(v: unknown): string | undefined {
   // An empty string is the "unset" default in package.json: omit it so the server uses its own default.
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** A whole number of at least 1 (rounded), else `fallback`: the server rejects anything else. */
+function atLeastOne(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Math.round(v) >= 1 ? Math.round(v) : fallback;
 }
 
 export function toServerOptions(get: Getter): ServerOptions {
@@ -32,6 +36,8 @@ export function toServerOptions(get: Getter): ServerOptions {
         ? Math.round(get('cacheTtlSeconds') as number)
         : 60,
     online: typeof get('online') === 'boolean' ? (get('online') as boolean) : true,
+    maxTargets: atLeastOne(get('maxTargets'), 20),
+    runConcurrency: atLeastOne(get('runConcurrency'), 8),
   };
   const profile = str(get('profile'));
   if (profile) opts.profile = profile;

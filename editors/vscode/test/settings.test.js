@@ -10,12 +10,12 @@ const props = pkg.contributes.configuration.properties;
 const getter = (overrides = {}) => (key) => (key in overrides ? overrides[key] : props[`eciExec.${key}`]?.default);
 
 test('defaults map to the contract defaults, with unset strings omitted', () => {
-  assert.deepEqual(toServerOptions(getter()), { confirmRun: true, cacheTtlSeconds: 60, online: true, signatureVersion: 'v2' });
+  assert.deepEqual(toServerOptions(getter()), { confirmRun: true, cacheTtlSeconds: 60, online: true, maxTargets: 20, runConcurrency: 8, signatureVersion: 'v2' });
 });
 
 test('every contract option is passed through', () => {
-  const o = toServerOptions(getter({ profile: 'dev', regionId: 'cn-beijing', endpoint: 'http://127.0.0.1:9', signatureVersion: 'v3', confirmRun: false, cacheTtlSeconds: 5, online: false }));
-  assert.deepEqual(o, { profile: 'dev', regionId: 'cn-beijing', endpoint: 'http://127.0.0.1:9', signatureVersion: 'v3', confirmRun: false, cacheTtlSeconds: 5, online: false });
+  const o = toServerOptions(getter({ profile: 'dev', regionId: 'cn-beijing', endpoint: 'http://127.0.0.1:9', signatureVersion: 'v3', confirmRun: false, cacheTtlSeconds: 5, online: false, maxTargets: 50, runConcurrency: 2 }));
+  assert.deepEqual(o, { profile: 'dev', regionId: 'cn-beijing', endpoint: 'http://127.0.0.1:9', signatureVersion: 'v3', confirmRun: false, cacheTtlSeconds: 5, online: false, maxTargets: 50, runConcurrency: 2 });
 });
 
 test('cacheTtlSeconds is sent as a whole number', () => {
@@ -28,21 +28,23 @@ test('client-only keys never reach the server', () => {
 });
 
 test('wrong types and bad values fall back to defaults', () => {
-  const o = toServerOptions(getter({ confirmRun: 'no', cacheTtlSeconds: -1, online: null, signatureVersion: 'v9', endpoint: '   ' }));
-  assert.deepEqual(o, { confirmRun: true, cacheTtlSeconds: 60, online: true });
+  const o = toServerOptions(getter({ confirmRun: 'no', cacheTtlSeconds: -1, online: null, signatureVersion: 'v9', endpoint: '   ', maxTargets: 0, runConcurrency: 'many' }));
+  assert.deepEqual(o, { confirmRun: true, cacheTtlSeconds: 60, online: true, maxTargets: 20, runConcurrency: 8 });
 });
 
 test('package.json declares every option; endpoint, profile, confirmRun and server.path are machine scope', () => {
-  for (const k of ['profile', 'regionId', 'endpoint', 'signatureVersion', 'confirmRun', 'cacheTtlSeconds', 'online', 'server.path', 'trace.server']) {
+  for (const k of ['profile', 'regionId', 'endpoint', 'signatureVersion', 'confirmRun', 'cacheTtlSeconds', 'online', 'maxTargets', 'runConcurrency', 'server.path', 'trace.server']) {
     assert.ok(props[`eciExec.${k}`], `eciExec.${k} declared`);
   }
   // A cloned repository's .vscode/settings.json must not redirect requests, pick a profile,
   // swap the binary or turn off the Run confirmation.
-  for (const k of ['endpoint', 'profile', 'confirmRun', 'server.path']) assert.equal(props[`eciExec.${k}`].scope, 'machine', k);
+  for (const k of ['endpoint', 'profile', 'confirmRun', 'maxTargets', 'server.path']) assert.equal(props[`eciExec.${k}`].scope, 'machine', k);
   assert.deepEqual(props['eciExec.signatureVersion'].enum, ['v2', 'v3']);
   assert.equal(props['eciExec.confirmRun'].default, true);
   assert.equal(props['eciExec.cacheTtlSeconds'].default, 60);
   assert.equal(props['eciExec.online'].default, true);
+  assert.equal(props['eciExec.maxTargets'].default, 20);
+  assert.equal(props['eciExec.runConcurrency'].default, 8);
 });
 
 test('language contribution: file names, activation, and no JSON validation', () => {

@@ -1,9 +1,10 @@
-//! Where the cursor is (a key or a value of which object) and the offline candidates there:
-//! field names with their docs, `true`/`false`, and region ids.
+//! Where the cursor is (a key or a value of which object, `Tags` objects included) and the
+//! offline candidates there: field names with their docs, `true`/`false`, and region ids.
 
 use super::Analysis;
 use super::command;
 use super::fields::{self, FieldType};
+use super::model::Shape;
 use super::regions::KNOWN_REGIONS;
 use super::span::Span;
 use super::tree::{Member, Node, NodeKind};
@@ -17,6 +18,21 @@ pub enum ObjectKind {
     Defaults,
     /// The entry at this index of `Execs`.
     Entry(usize),
+    /// The `Tags` object of the entry at this index (`Some`), or of the top level (`None`: the
+    /// single exec, or the defaults): its keys are tag keys, its values tag values.
+    Tags(Option<usize>),
+}
+
+impl ObjectKind {
+    /// The object that holds the `Tags` object this one is (itself for the other kinds).
+    pub fn owner(self, shape: Shape) -> ObjectKind {
+        match (self, shape) {
+            (ObjectKind::Tags(Some(index)), _) => ObjectKind::Entry(index),
+            (ObjectKind::Tags(None), Shape::Single) => ObjectKind::Single,
+            (ObjectKind::Tags(None), Shape::Multi) => ObjectKind::Defaults,
+            (kind, _) => kind,
+        }
+    }
 }
 
 /// What is being completed.
@@ -121,6 +137,18 @@ pub fn context(analysis: &Analysis, text: &str, offset: usize) -> Option<Complet
                         .enumerate()
                         .find(|(_, item)| item.span.touches(offset) && item.span.start < offset)?;
                     object = (item, item.as_object()?, ObjectKind::Entry(index));
+                    continue;
+                }
+                (NodeKind::Object(tags), ObjectKind::Entry(index), fields::TAGS) => {
+                    object = (value, tags, ObjectKind::Tags(Some(index)));
+                    continue;
+                }
+                (
+                    NodeKind::Object(tags),
+                    ObjectKind::Single | ObjectKind::Defaults,
+                    fields::TAGS,
+                ) => {
+                    object = (value, tags, ObjectKind::Tags(None));
                     continue;
                 }
                 (NodeKind::Object(_) | NodeKind::Array(_), _, _) => return None,
@@ -259,6 +287,8 @@ pub fn allowed_fields(object: ObjectKind) -> Vec<&'static fields::FieldSpec> {
         ObjectKind::Single => allowed.push(&fields::SCHEMA_SPEC),
         ObjectKind::Defaults => allowed.extend([&fields::EXECS_SPEC, &fields::SCHEMA_SPEC]),
         ObjectKind::Entry(_) => {}
+        // Tag keys are the user's own: they come from the instances (online).
+        ObjectKind::Tags(_) => allowed.clear(),
     }
     allowed
 }
@@ -274,15 +304,15 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
             .into_iter()
             .filter(|spec| !present.iter().any(|name| name == spec.name))
             .map(|spec| Candidate {
-                label: spec.name.to_owned(),
-                kind: CandidateKind::Field,
                 detail: Some(type_detail(spec)),
                 documentation: Some(spec.doc.to_owned()),
-                insert: key_insert(context.quoting, spec.name, *needs_colon),
-                replace: context.replace,
-                filter: spec.name.to_owned(),
+                ..key_candidate(context, spec.name, *needs_colon)
             })
             .collect(),
+        Site::Value {
+            object: ObjectKind::Tags(_),
+            ..
+        } => Vec::new(),
         Site::Value { field, .. } => match fields::exec_field(field).map(|spec| spec.field_type) {
             // `true` inside quotes would be a string: booleans are offered outside strings only.
             Some(FieldType::Boolean) if context.quoting == Quoting::Bare => ["true", "false"]
@@ -306,14 +336,29 @@ pub fn offline_candidates(context: &CompletionContext) -> Vec<Candidate> {
     }
 }
 
-/// What accepting the key `name` writes over the token being typed.
-fn key_insert(quoting: Quoting, name: &str, needs_colon: bool) -> String {
-    let colon = if needs_colon { ": " } else { "" };
-    match quoting {
-        Quoting::Bare => format!("\"{name}\"{colon}"),
-        Quoting::Closed => name.to_owned(),
-        Quoting::Unclosed => format!("{name}\"{colon}"),
+/// A key item for `name` (a field, or a tag key), with `: ` after it when the context needs one.
+pub fn key_candidate(context: &CompletionContext, name: &str, needs_colon: bool) -> Candidate {
+    Candidate {
+        label: name.to_owned(),
+        kind: CandidateKind::Field,
+        detail: None,
+        documentation: None,
+        insert: key_insert(context.quoting, name, needs_colon),
+        replace: context.replace,
+        filter: name.to_owned(),
     }
+}
+
+/// What accepting the key `name` writes over the token being typed.
+/// Escaped as a string, since tag keys come from the instances and may hold a quote.
+fn key_insert(quoting: Quoting, name: &str, needs_colon: bool) -> String {
+    // A closed key keeps what follows its quote, a colon included.
+    let colon = if needs_colon && quoting != Quoting::Closed {
+        ": "
+    } else {
+        ""
+    };
+    format!("{}{colon}", string_insert(quoting, name))
 }
 
 /// What accepting the string value `value` writes over the token being typed: the whole
@@ -351,6 +396,7 @@ fn type_detail(spec: &fields::FieldSpec) -> String {
         FieldType::String => "string",
         FieldType::Boolean => "boolean",
         FieldType::Command => "array of strings",
+        FieldType::Tags => "object of strings",
         FieldType::Entries => "array of exec objects",
     };
     if spec.required {

@@ -27,6 +27,9 @@ pub enum Code {
     UnknownField,
     InvalidType,
     MissingField,
+    TargetConflict,
+    InvalidTags,
+    InvalidContainerGroupName,
     CommandInvalidJson,
     CommandEmpty,
     CommandTooMany,
@@ -42,16 +45,20 @@ pub enum Code {
     UnknownContainerGroup,
     UnknownContainer,
     ContainerGroupNotRunning,
+    NoMatchingInstance,
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 25] = [
         Code::Syntax,
         Code::TrailingComma,
         Code::DuplicateKey,
         Code::UnknownField,
         Code::InvalidType,
         Code::MissingField,
+        Code::TargetConflict,
+        Code::InvalidTags,
+        Code::InvalidContainerGroupName,
         Code::CommandInvalidJson,
         Code::CommandEmpty,
         Code::CommandTooMany,
@@ -67,6 +74,7 @@ impl Code {
         Code::UnknownContainerGroup,
         Code::UnknownContainer,
         Code::ContainerGroupNotRunning,
+        Code::NoMatchingInstance,
     ];
 
     /// The stable identifier the contract gives this code.
@@ -78,6 +86,9 @@ impl Code {
             Code::UnknownField => "unknown-field",
             Code::InvalidType => "invalid-type",
             Code::MissingField => "missing-field",
+            Code::TargetConflict => "target-conflict",
+            Code::InvalidTags => "invalid-tags",
+            Code::InvalidContainerGroupName => "invalid-container-group-name",
             Code::CommandInvalidJson => "command-invalid-json",
             Code::CommandEmpty => "command-empty",
             Code::CommandTooMany => "command-too-many",
@@ -93,6 +104,7 @@ impl Code {
             Code::UnknownContainerGroup => "unknown-container-group",
             Code::UnknownContainer => "unknown-container",
             Code::ContainerGroupNotRunning => "container-group-not-running",
+            Code::NoMatchingInstance => "no-matching-instance",
         }
     }
 
@@ -102,6 +114,8 @@ impl Code {
             Code::Syntax
             | Code::InvalidType
             | Code::MissingField
+            | Code::TargetConflict
+            | Code::InvalidTags
             | Code::CommandInvalidJson
             | Code::CommandEmpty
             | Code::CommandTooMany

@@ -7,6 +7,8 @@ pub enum FieldType {
     Boolean,
     /// An array of strings, or a string holding one as JSON.
     Command,
+    /// An object of string keys to string values (`Tags`).
+    Tags,
     /// The `Execs` array of a multi-entry file.
     Entries,
 }
@@ -24,6 +26,8 @@ pub struct FieldSpec {
 
 pub const REGION_ID: &str = "RegionId";
 pub const CONTAINER_GROUP_ID: &str = "ContainerGroupId";
+pub const CONTAINER_GROUP_NAME: &str = "ContainerGroupName";
+pub const TAGS: &str = "Tags";
 pub const CONTAINER_NAME: &str = "ContainerName";
 pub const COMMAND: &str = "Command";
 pub const TTY: &str = "TTY";
@@ -44,8 +48,20 @@ pub const EXEC_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: CONTAINER_GROUP_ID,
         field_type: FieldType::String,
-        required: true,
-        doc: "The instance (container group) to run in: `eci-` followed by lowercase letters and digits, e.g. `eci-2zebxkiifulhl0001`. Required, in the entry or as a default.",
+        required: false,
+        doc: "The instance (container group) to run in: `eci-` followed by lowercase letters and digits, e.g. `eci-2zebxkiifulhl0001`. Every entry needs a target, in the entry or as a default: this id, or a `ContainerGroupName`/`Tags` selector (not both in one object). An entry that sets any of the three replaces the whole inherited target.",
+    },
+    FieldSpec {
+        name: CONTAINER_GROUP_NAME,
+        field_type: FieldType::String,
+        required: false,
+        doc: "A selector: the instances of the region with this name, exact or a pattern where `*` matches any run of characters (`web-*`). With `Tags`, an instance must match both. A Sync entry runs on every match that is `Running` and has the container; the others are skipped. Instead of `ContainerGroupId` (not both in one object); never sent to ExecContainerCommand: resolved through DescribeContainerGroups.",
+    },
+    FieldSpec {
+        name: TAGS,
+        field_type: FieldType::Tags,
+        required: false,
+        doc: "A selector: the instances of the region that carry every one of these tags with these values, e.g. `{\"app\": \"web\"}` (at most 20 tags, keys not empty). With `ContainerGroupName`, an instance must match both. A Sync entry runs on every match that is `Running` and has the container; the others are skipped. Instead of `ContainerGroupId` (not both in one object); never sent to ExecContainerCommand: resolved through DescribeContainerGroups.",
     },
     FieldSpec {
         name: CONTAINER_NAME,

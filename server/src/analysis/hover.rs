@@ -12,13 +12,13 @@ pub struct HoverTarget<'a> {
     pub field: &'static FieldSpec,
     /// The key or value under the cursor.
     pub span: Span,
-    /// The value when the cursor is on it (not on the key).
+    /// The value when the cursor is on it (not on the key); for `Tags`, the whole object.
     pub value: Option<&'a Node>,
     /// The entry it belongs to, `None` for the defaults of a multi-entry file.
     pub entry: Option<usize>,
 }
 
-/// The known field whose key or scalar value is under `offset`.
+/// The known field whose key or scalar value (or `Tags` object) is under `offset`.
 pub fn target(analysis: &Analysis, offset: usize) -> Option<HoverTarget<'_>> {
     let root = analysis.tree.as_ref()?;
     let members = root.as_object()?;
@@ -57,9 +57,12 @@ fn in_members(members: &[Member], offset: usize, entry: Option<usize>) -> Option
             .value
             .as_ref()
             .filter(|value| value.span.contains(offset))?;
-        let scalar =
-            !matches!(value.kind, NodeKind::Object(_)) && field.field_type != FieldType::Entries;
-        scalar.then_some(HoverTarget {
+        // A `Tags` object is one selector value: hovering anywhere in it shows it whole.
+        let shown = match value.kind {
+            NodeKind::Object(_) => field.field_type == FieldType::Tags,
+            _ => field.field_type != FieldType::Entries,
+        };
+        shown.then_some(HoverTarget {
             field,
             span: value.span,
             value: Some(value),

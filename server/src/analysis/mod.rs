@@ -6,6 +6,7 @@ pub mod command;
 pub mod completion;
 pub mod diagnostic;
 pub mod fields;
+pub mod fleet;
 pub mod folding;
 pub mod format;
 pub mod hidden;

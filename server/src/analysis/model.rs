@@ -42,13 +42,44 @@ impl<T> Slot<T> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fields {
     pub region_id: Slot<Text>,
-    pub container_group_id: Slot<Text>,
+    pub target: TargetFields,
     pub container_name: Slot<Text>,
     pub label: Slot<Text>,
     pub tty: Slot<bool>,
     pub stdin: Slot<bool>,
     pub sync: Slot<bool>,
     pub command: Option<CommandValue>,
+}
+
+/// Where an entry runs: an id, or a selector (a name and/or tags). Inherited as one unit: an
+/// object that writes any of these fields replaces the whole inherited target (`Model::target`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TargetFields {
+    pub container_group_id: Slot<Text>,
+    pub container_group_name: Slot<Text>,
+    pub tags: Slot<Vec<TagPair>>,
+    /// The `ContainerGroupName` key where written, for the rules on the selector keys.
+    pub name_key: Option<Span>,
+    /// The `Tags` key where written.
+    pub tags_key: Option<Span>,
+}
+
+impl TargetFields {
+    /// Whether the object writes none of the target fields (and so inherits the target).
+    pub fn is_absent(&self) -> bool {
+        self.container_group_id.is_absent()
+            && self.container_group_name.is_absent()
+            && self.tags.is_absent()
+    }
+}
+
+/// One `"key": "value"` of `Tags`; with a key written twice, the last one (as in JSON.parse).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TagPair {
+    pub key: Text,
+    pub key_span: Span,
+    /// `Invalid` when the value is not a string (reported) or missing.
+    pub value: Slot<Text>,
 }
 
 /// An exec entry: an object of `Execs`, or the whole file for a single exec.
@@ -96,7 +127,8 @@ pub struct Resolved<'a, T> {
 }
 
 impl Model {
-    /// The entry's own slot if it writes the field, else the default's.
+    /// The entry's own slot if it writes the field, else the default's. Not for the target
+    /// fields, which inherit as one unit: see `target`.
     pub fn resolve<'a, T>(
         &'a self,
         entry: &'a Entry,
@@ -113,6 +145,15 @@ impl Model {
                 slot: own,
                 inherited: false,
             }
+        }
+    }
+
+    /// The entry's target fields: its own when it writes any of them, else the defaults'.
+    pub fn target<'a>(&'a self, entry: &'a Entry) -> &'a TargetFields {
+        if entry.own.target.is_absent() && self.shape == Shape::Multi {
+            &self.defaults.target
+        } else {
+            &entry.own.target
         }
     }
 
@@ -268,9 +309,15 @@ impl Builder<'_> {
             let Some(spec) = fields::any_field(name) else {
                 continue;
             };
+            let key = member.key.span;
+            match name {
+                fields::CONTAINER_GROUP_NAME => fields.target.name_key = Some(key),
+                fields::TAGS => fields.target.tags_key = Some(key),
+                _ => {}
+            }
             let Some(value) = &member.value else {
                 // `"Sync":` with nothing after it is a syntax error already; treat it as written.
-                mark_invalid(&mut fields, name, member.key.span);
+                mark_invalid(&mut fields, name, key);
                 continue;
             };
             match spec.field_type {
@@ -284,6 +331,7 @@ impl Builder<'_> {
                         set_string(&mut fields, name, Slot::Invalid);
                     }
                 },
+                FieldType::Tags => fields.target.tags = self.tags(value),
                 FieldType::Boolean => match value.kind {
                     NodeKind::Bool(flag) => {
                         set_flag(&mut fields, name, Slot::Value(flag, value.span))
@@ -298,6 +346,45 @@ impl Builder<'_> {
             }
         }
         fields
+    }
+
+    /// A `Tags` value: an object of strings; anything else, or a value that is not a
+    /// string, is `invalid-type` where it is written.
+    fn tags(&mut self, value: &Node) -> Slot<Vec<TagPair>> {
+        let Some(members) = value.as_object() else {
+            self.wrong_type(
+                fields::TAGS,
+                "an object of tag keys to values, like {\"app\": \"web\"}",
+                value,
+            );
+            return Slot::Invalid;
+        };
+        let mut pairs: Vec<TagPair> = Vec::with_capacity(members.len());
+        let mut seen = std::collections::HashSet::new();
+        // From the last member back, so that a key written twice keeps its last value.
+        for member in members.iter().rev() {
+            if !seen.insert(member.key.text.as_ref()) {
+                continue;
+            }
+            let tag = match &member.value {
+                Some(node) => match node.as_text() {
+                    Some(text) => Slot::Value(text, node.span),
+                    None => {
+                        let what = format!("the value of tag `{}`", member.key.text);
+                        self.wrong_type(&what, "a string", node);
+                        Slot::Invalid
+                    }
+                },
+                None => Slot::Invalid,
+            };
+            pairs.push(TagPair {
+                key: member.key.text.as_ref().into(),
+                key_span: member.key.span,
+                value: tag,
+            });
+        }
+        pairs.reverse();
+        Slot::Value(pairs, value.span)
     }
 
     fn wrong_type(&mut self, name: &str, expected: &str, value: &Node) {
@@ -350,7 +437,8 @@ impl Builder<'_> {
 fn set_string(fields: &mut Fields, name: &str, slot: Slot<Text>) {
     match name {
         fields::REGION_ID => fields.region_id = slot,
-        fields::CONTAINER_GROUP_ID => fields.container_group_id = slot,
+        fields::CONTAINER_GROUP_ID => fields.target.container_group_id = slot,
+        fields::CONTAINER_GROUP_NAME => fields.target.container_group_name = slot,
         fields::CONTAINER_NAME => fields.container_name = slot,
         fields::LABEL => fields.label = slot,
         _ => {}
@@ -373,6 +461,9 @@ fn mark_invalid(fields: &mut Fields, name: &str, key: Span) {
             string_form: false,
             items: None,
         });
+    }
+    if name == fields::TAGS {
+        fields.target.tags = Slot::Invalid;
     }
     set_string(fields, name, Slot::Invalid);
     set_flag(fields, name, Slot::Invalid);

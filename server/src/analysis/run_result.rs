@@ -1,9 +1,11 @@
 //! How a run's result shows in the file: the inlay hint's text and where it sits (the end of
 //! the entry's Command line), and the Command hover's markdown. Output is text, never markup:
 //! terminal escapes are parsed out (vte), control characters dropped, and the hover's code
-//! fence is longer than any run of backticks in the output.
+//! fence is longer than any run of backticks in the output. A fleet run's result (one per
+//! target) is `fleet.rs`'s; this file dispatches to it.
 
 use super::Analysis;
+use super::fleet::FleetRun;
 use super::resolve;
 use super::symbols::shorten;
 
@@ -12,11 +14,25 @@ pub const MAX_OUTPUT_BYTES: usize = 1 << 20;
 /// Longest first line an inlay hint shows.
 const HINT_CHARS: usize = 60;
 
-/// One run's outcome.
+/// One run's outcome, kept for the entry it ran.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRecord {
     /// The entry's text when it ran: when it differs now, the result is stale.
     pub entry_text: String,
+    pub result: RunResult,
+}
+
+/// What a run gave: one call's answer (an entry that names its instance), or one per target
+/// (a selector).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunResult {
+    Single(SingleRun),
+    Fleet(FleetRun),
+}
+
+/// One call's answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SingleRun {
     pub output: Option<String>,
     /// `✗ Code: Message` when the run failed.
     pub error: Option<String>,
@@ -61,26 +77,12 @@ pub fn command_span(analysis: &Analysis, index: usize) -> Option<super::span::Sp
     Some(entry.own.command.as_ref()?.span)
 }
 
-/// The inlay hint text: `⇒ first line` (shortened, with the count of further lines), or the
-/// error; never a control character or a terminal escape.
+/// The inlay hint text: `⇒ first line` (shortened, with the count of further lines), the
+/// error, or a fleet's count of successes; never a control character or a terminal escape.
 pub fn hint_label(record: &RunRecord, stale: bool) -> String {
-    let mut label = match (&record.error, &record.output) {
-        (Some(error), _) => shorten(first_line(&plain_text(error)), HINT_CHARS),
-        (None, Some(output)) => {
-            let cleaned = plain_text(output);
-            let mut lines = cleaned.lines().filter(|line| !line.trim().is_empty());
-            match lines.next() {
-                Some(first) => {
-                    let first = shorten(first.trim(), HINT_CHARS);
-                    match lines.count() {
-                        0 => format!("⇒ {first}"),
-                        rest => format!("⇒ {first} (+{rest} lines)"),
-                    }
-                }
-                None => "⇒ (no output)".to_owned(),
-            }
-        }
-        (None, None) => "⇒ (started)".to_owned(),
+    let mut label = match &record.result {
+        RunResult::Single(run) => single_hint(run),
+        RunResult::Fleet(fleet) => fleet.hint_label(),
     };
     if stale {
         label.push_str(" · stale");
@@ -88,20 +90,46 @@ pub fn hint_label(record: &RunRecord, stale: bool) -> String {
     label
 }
 
-/// Markdown for the Command's hover: the whole output (or error) and the request id.
+fn single_hint(run: &SingleRun) -> String {
+    match (&run.error, &run.output) {
+        (Some(error), _) => shorten(first_line(&plain_text(error)), HINT_CHARS),
+        (None, Some(output)) => match first_output_line(output) {
+            Some((first, 0)) => format!("⇒ {first}"),
+            Some((first, rest)) => format!("⇒ {first} (+{rest} lines)"),
+            None => "⇒ (no output)".to_owned(),
+        },
+        (None, None) => "⇒ (started)".to_owned(),
+    }
+}
+
+/// The first line of `output` with text, as plain text, trimmed and shortened, and how many
+/// lines with text follow it; `None` when no line has text.
+pub fn first_output_line(output: &str) -> Option<(String, usize)> {
+    let cleaned = plain_text(output);
+    let mut lines = cleaned.lines().filter(|line| !line.trim().is_empty());
+    let first = shorten(lines.next()?.trim(), HINT_CHARS);
+    Some((first, lines.count()))
+}
+
+/// Markdown for the Command's hover: the whole output (or error) and the request id, or one
+/// section per target of a fleet.
 pub fn hover_markdown(record: &RunRecord, stale: bool) -> String {
+    let run = match &record.result {
+        RunResult::Single(run) => run,
+        RunResult::Fleet(fleet) => return fleet.hover_markdown(stale),
+    };
     let mut text = String::from(if stale {
         "**Last run** (the entry has changed since)\n\n"
     } else {
         "**Last run**\n\n"
     });
-    if let Some(error) = &record.error {
+    if let Some(error) = &run.error {
         text.push_str(&fenced(&plain_text(error)));
     }
-    if let Some(output) = &record.output {
+    if let Some(output) = &run.output {
         text.push_str(&fenced(&plain_text(output)));
     }
-    if let Some(request_id) = &record.request_id {
+    if let Some(request_id) = &run.request_id {
         text.push_str(&format!("\nRequestId {}", fenced_inline(request_id)));
     }
     text
@@ -114,7 +142,7 @@ pub fn fenced(body: &str) -> String {
 }
 
 /// `text` as inline code, whatever backticks it holds.
-fn fenced_inline(text: &str) -> String {
+pub fn fenced_inline(text: &str) -> String {
     let ticks = "`".repeat(longest_backtick_run(text) + 1);
     format!("{ticks} {text} {ticks}")
 }
@@ -156,9 +184,10 @@ mod tests {
     fn record(output: &str) -> RunRecord {
         RunRecord {
             entry_text: String::new(),
-            output: Some(output.to_owned()),
-            error: None,
-            request_id: None,
+            result: RunResult::Single(SingleRun {
+                output: Some(output.to_owned()),
+                ..SingleRun::default()
+            }),
         }
     }
 
@@ -215,8 +244,11 @@ mod tests {
     #[test]
     fn errors_show_as_they_come() {
         let failed = RunRecord {
-            error: Some("✗ IncorrectStatus: not running".to_owned()),
-            ..record("")
+            entry_text: String::new(),
+            result: RunResult::Single(SingleRun {
+                error: Some("✗ IncorrectStatus: not running".to_owned()),
+                ..SingleRun::default()
+            }),
         };
         assert_eq!(hint_label(&failed, false), "✗ IncorrectStatus: not running");
     }

@@ -53,18 +53,61 @@ impl Selector {
             })
     }
 
+    /// The selector as a person reads it: ``ContainerGroupName `web-*` `` and/or
+    /// ``Tags `app=web`, `tier=a` ``.
+    pub fn describe(&self) -> String {
+        let name = self
+            .name
+            .as_ref()
+            .map(|name| format!("ContainerGroupName `{name}`"));
+        let tags = (!self.tags.is_empty()).then(|| {
+            let pairs: Vec<String> = self
+                .tags
+                .iter()
+                .map(|(key, value)| format!("`{key}={value}`"))
+                .collect();
+            format!("Tags {}", pairs.join(", "))
+        });
+        match (name, tags) {
+            (Some(name), Some(tags)) => format!("{name} with {tags}"),
+            (Some(only), None) | (None, Some(only)) => only,
+            (None, None) => "Tags {} (every instance)".to_owned(),
+        }
+    }
+
     /// The name the API can filter on itself: an exact one (a pattern is matched here).
     pub fn exact_name(&self) -> Option<&str> {
         self.name.as_deref().filter(|name| !name.contains('*'))
     }
 
-    /// The matching instances of `groups`, targets and skipped, each in name order.
-    pub fn select<'a>(&self, groups: &'a [ContainerGroup], container: &str) -> Matches<'a> {
+    /// The DescribeContainerGroups parameters that narrow a listing for this selector on the
+    /// server: `ContainerGroupName` when the name is exact, and `Tag.N.Key` / `Tag.N.Value`
+    /// with N from 1 in the order written. What the API returns is still matched here.
+    pub fn query(&self) -> Vec<(String, String)> {
+        let name = self
+            .exact_name()
+            .map(|name| ("ContainerGroupName".to_owned(), name.to_owned()));
+        let tags = self.tags.iter().enumerate().flat_map(|(n, (key, value))| {
+            [
+                (format!("Tag.{}.Key", n + 1), key.clone()),
+                (format!("Tag.{}.Value", n + 1), value.clone()),
+            ]
+        });
+        name.into_iter().chain(tags).collect()
+    }
+
+    /// The instances of `groups` that match, in name order.
+    pub fn matching<'a>(&self, groups: &'a [ContainerGroup]) -> Vec<&'a ContainerGroup> {
         let mut matching: Vec<&ContainerGroup> =
             groups.iter().filter(|group| self.matches(group)).collect();
         matching.sort_by(|left, right| left.container_group_name.cmp(&right.container_group_name));
+        matching
+    }
+
+    /// The matching instances of `groups`, targets and skipped, each in name order.
+    pub fn select<'a>(&self, groups: &'a [ContainerGroup], container: &str) -> Matches<'a> {
         let mut found = Matches::default();
-        for group in matching {
+        for group in self.matching(groups) {
             if group.status != "Running" {
                 found
                     .skipped
@@ -78,6 +121,15 @@ impl Selector {
             }
         }
         found
+    }
+}
+
+/// `1 instance`, `6 instances`.
+pub fn count_instances(count: usize) -> String {
+    if count == 1 {
+        "1 instance".to_owned()
+    } else {
+        format!("{count} instances")
     }
 }
 
@@ -202,5 +254,35 @@ mod tests {
         };
         assert_eq!(both.select(&groups, "nginx").targets.len(), 1);
         assert_eq!(both.exact_name(), None);
+    }
+
+    #[test]
+    fn the_listing_is_narrowed_by_an_exact_name_and_the_tags_in_order() {
+        let pattern = Selector {
+            name: Some("web-*".to_owned()),
+            tags: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
+        };
+        let query: Vec<String> = pattern
+            .query()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
+        assert_eq!(
+            query,
+            [
+                "Tag.1.Key=b",
+                "Tag.1.Value=2",
+                "Tag.2.Key=a",
+                "Tag.2.Value=1"
+            ]
+        );
+        let exact = Selector {
+            name: Some("web-1".to_owned()),
+            tags: Vec::new(),
+        };
+        assert_eq!(
+            exact.query(),
+            [("ContainerGroupName".to_owned(), "web-1".to_owned())]
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::command::CommandValue;
 use super::diagnostic::Diagnostic;
-use super::model::{Entry, Fields, Slot};
+use super::model::{Entry, Fields, Slot, TargetFields};
 use super::span::Span;
 use super::tree::{Node, NodeKind};
 
@@ -61,7 +61,7 @@ impl CommandValue {
 impl Fields {
     pub fn shift(&mut self, pivot: usize, delta: isize) {
         self.region_id.shift(pivot, delta);
-        self.container_group_id.shift(pivot, delta);
+        self.target.shift(pivot, delta);
         self.container_name.shift(pivot, delta);
         self.label.shift(pivot, delta);
         self.tty.shift(pivot, delta);
@@ -69,6 +69,26 @@ impl Fields {
         self.sync.shift(pivot, delta);
         if let Some(command) = &mut self.command {
             command.shift(pivot, delta);
+        }
+    }
+}
+
+impl TargetFields {
+    fn shift(&mut self, pivot: usize, delta: isize) {
+        self.container_group_id.shift(pivot, delta);
+        self.container_group_name.shift(pivot, delta);
+        self.tags.shift(pivot, delta);
+        if let Slot::Value(pairs, _) = &mut self.tags {
+            for pair in pairs {
+                pair.key_span.shift(pivot, delta);
+                pair.value.shift(pivot, delta);
+            }
+        }
+        for key in [&mut self.name_key, &mut self.tags_key]
+            .into_iter()
+            .flatten()
+        {
+            key.shift(pivot, delta);
         }
     }
 }

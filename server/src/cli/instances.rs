@@ -1,17 +1,21 @@
-//! `eci-exec-lsp instances`: lists container groups and their containers.
+//! `eci-exec-lsp instances`: lists container groups and their containers; with `--name` and
+//! `--tag`, the ones that selector picks (the API filters on an exact name and the tags, a `*`
+//! pattern is matched here), to preview what an entry's selector runs on.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use super::ApiArgs;
+use crate::analysis::selector::Selector;
 use crate::remote::{ContainerGroup, SetupError};
 
 /// Where listing goes when neither `--region` nor the profile names a region.
 const FALLBACK_REGION: &str = "cn-hangzhou";
 
-/// Lists the container groups of `region` with their containers: exit 0, or 1 with the
-/// API's error (2 for an unusable option).
-pub fn instances(api: &ApiArgs, region: Option<&str>) -> ExitCode {
+/// Lists the container groups of `region` that `selector` picks (every one for an empty
+/// selector) with their containers: exit 0, or 1 with the API's error (2 for an unusable
+/// option).
+pub fn instances(api: &ApiArgs, region: Option<&str>, selector: &Selector) -> ExitCode {
     let client = match api.client() {
         Ok(client) => client,
         Err(error @ SetupError::Credentials(_)) => return fail(&error.to_string(), 1),
@@ -25,15 +29,24 @@ pub fn instances(api: &ApiArgs, region: Option<&str>) -> ExitCode {
         Ok(runtime) => runtime,
         Err(message) => return fail(&message, 1),
     };
-    match runtime.block_on(client.describe_container_groups(&region, &[])) {
+    match runtime.block_on(client.describe_container_groups_where(&region, &selector.query())) {
         Ok(groups) => {
+            let picked: Vec<ContainerGroup> = groups
+                .into_iter()
+                .filter(|group| selector.matches(group))
+                .collect();
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = stdout.write_all(render(&region, &groups).as_bytes());
+            let _ = stdout.write_all(render(&region, &picked, selector).as_bytes());
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error.user_message(), 1),
     }
+}
+
+/// `--tag KEY=VALUE`, read as `exec` reads it.
+pub fn tag_arg(text: &str) -> Result<(String, String), String> {
+    super::exec::parse_tag(text).ok_or_else(|| format!("`{text}` is not KEY=VALUE"))
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {
@@ -41,11 +54,33 @@ fn fail(message: &str, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The table: one line per group (id, name, status, zone, IPs), then one indented line
-/// per container (name, image, state).
-fn render(region: &str, groups: &[ContainerGroup]) -> String {
+/// What `selector` asks for, for headings: ` matching name web-* and tags app=web`.
+fn describe(selector: &Selector) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = &selector.name {
+        parts.push(format!("name {name}"));
+    }
+    if !selector.tags.is_empty() {
+        let tags: Vec<String> = selector
+            .tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        parts.push(format!("tags {}", tags.join(", ")));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" matching {}", parts.join(" and "))
+    }
+}
+
+/// The table: one line per group (id, name, status, zone, IPs), then its tags and one
+/// indented line per container (name, image, state).
+fn render(region: &str, groups: &[ContainerGroup], selector: &Selector) -> String {
+    let matching = describe(selector);
     if groups.is_empty() {
-        return format!("No container groups in {region}.\n");
+        return format!("No container groups in {region}{matching}.\n");
     }
     let or_dash = |text: &str| {
         if text.is_empty() {
@@ -87,12 +122,20 @@ fn render(region: &str, groups: &[ContainerGroup]) -> String {
     };
     let plural = if groups.len() == 1 { "" } else { "s" };
     let mut out = format!(
-        "{} container group{plural} in {region}\n\n{}",
+        "{} container group{plural} in {region}{matching}\n\n{}",
         groups.len(),
         line(&header)
     );
     for (group, row) in groups.iter().zip(&rows) {
         out.push_str(&line(row));
+        if !group.tags.is_empty() {
+            let tags: Vec<String> = group
+                .tags
+                .iter()
+                .map(|tag| format!("{}={}", tag.key, tag.value))
+                .collect();
+            out.push_str(&format!("    tags: {}\n", tags.join(", ")));
+        }
         for container in &group.containers {
             let mut state = or_dash(&container.current_state.state);
             if container.ready {
@@ -137,7 +180,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let text = render("cn-hangzhou", &[group]);
+        let text = render("cn-hangzhou", &[group], &Selector::default());
         assert_eq!(
             text,
             "1 container group in cn-hangzhou\n\n\
@@ -145,6 +188,17 @@ mod tests {
              eci-1  web   Running  cn-hangzhou-h  172.16.0.1 / 47.0.0.1\n    \
              └ nginx  nginx:1  (Running, ready, 2 restarts)\n"
         );
-        assert_eq!(render("x", &[]), "No container groups in x.\n");
+        assert_eq!(
+            render("x", &[], &Selector::default()),
+            "No container groups in x.\n"
+        );
+        let selector = Selector {
+            name: Some("web-*".into()),
+            tags: vec![("app".into(), "web".into())],
+        };
+        assert_eq!(
+            render("x", &[], &selector),
+            "No container groups in x matching name web-* and tags app=web.\n"
+        );
     }
 }

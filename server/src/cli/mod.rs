@@ -1,7 +1,10 @@
-//! Command line: `serve` (default), `check`, `run`, `instances`.
+//! Command line: `serve` (default), `check`, `run`, `exec`, `instances`.
 
 mod check;
 mod check_online;
+mod entry;
+mod exec;
+mod exec_target;
 mod instances;
 mod run;
 
@@ -12,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::selector::Selector;
 use crate::remote::{ClientOptions, EciClient, SetupError};
 
 /// Options shared by every command that talks to the ECI API.
@@ -80,24 +84,46 @@ enum Command {
         #[command(flatten)]
         api: ApiArgs,
     },
-    /// Run one entry of an exec config and print its output (SyncResponse).
+    /// Run Sync entries of an exec config on their targets and print the output (SyncResponse).
+    /// Exit 0 when every target succeeded, 1 when any failed, 2 when refused.
     Run {
         /// The entry whose Label is this.
-        #[arg(long, conflicts_with = "index")]
+        #[arg(long, conflicts_with_all = ["index", "all"])]
         label: Option<String>,
         /// The entry at this 0-based index of Execs.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         index: Option<usize>,
+        /// Every Sync entry of the file, in order (a smoke test for CI).
+        #[arg(long)]
+        all: bool,
+        /// Output: the output as is (sections per instance when there are several), or one
+        /// JSON object per target per line.
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+        /// Refuse a selector that picks more instances than this.
+        #[arg(long, value_name = "N", default_value_t = crate::online::fleet::DEFAULT_MAX_TARGETS)]
+        max_targets: usize,
         /// The exec config file.
         path: PathBuf,
         #[command(flatten)]
         api: ApiArgs,
     },
-    /// List the container groups of a region and their containers.
+    /// Open a session: a shell or a command's live output, like `kubectl exec -it`.
+    /// From a file: `exec [--label L | --index N] PATH`; from flags: `exec --region R
+    /// (--instance ID | --name PATTERN | --tag KEY=VALUE ...) --container C [--tty] [--no-stdin] -- COMMAND...`
+    Exec(exec::ExecArgs),
+    /// List the container groups of a region and their containers; with --name or --tag, those
+    /// a selector picks.
     Instances {
         /// Region to list (default: the profile's region, else cn-hangzhou).
         #[arg(long)]
         region: Option<String>,
+        /// Only instances with this name, or matching this pattern (`*`: any characters).
+        #[arg(long, value_name = "PATTERN")]
+        name: Option<String>,
+        /// Only instances with this tag (repeatable: every one must match).
+        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = instances::tag_arg)]
+        tags: Vec<(String, String)>,
         #[command(flatten)]
         api: ApiArgs,
     },
@@ -139,17 +165,28 @@ pub fn main() -> ExitCode {
         Some(Command::Run {
             label,
             index,
+            all,
+            format,
+            max_targets,
             path,
             api,
         }) => {
-            let selector = match (&label, index) {
-                (Some(label), _) => run::Selector::Label(label),
-                (None, Some(index)) => run::Selector::Index(index),
-                (None, None) => run::Selector::Only,
+            let which = match all {
+                true => run::Which::All,
+                false => run::Which::One(entry::Selector::of(label.as_deref(), index)),
             };
-            run::run(&api, selector, &path)
+            run::run(&api, which, format, max_targets, &path)
         }
-        Some(Command::Instances { region, api }) => instances::instances(&api, region.as_deref()),
+        Some(Command::Exec(args)) => exec::exec(args),
+        Some(Command::Instances {
+            region,
+            name,
+            tags,
+            api,
+        }) => {
+            let selector = Selector { name, tags };
+            instances::instances(&api, region.as_deref(), &selector)
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub struct ClientFlags {
     pub work_done_progress: bool,
     pub inlay_hint_refresh: bool,
     pub diagnostic_refresh: bool,
+    pub code_lens_refresh: bool,
 }
 
 /// Whether the client pulls diagnostics (`textDocument/diagnostic`) rather than taking pushes.
@@ -52,6 +53,10 @@ pub fn client_flags(capabilities: &ClientCapabilities) -> ClientFlags {
         diagnostic_refresh: workspace
             .and_then(|workspace| workspace.diagnostics.as_ref())
             .and_then(|diagnostics| diagnostics.refresh_support)
+            .unwrap_or(false),
+        code_lens_refresh: workspace
+            .and_then(|workspace| workspace.code_lens.as_ref())
+            .and_then(|lens| lens.refresh_support)
             .unwrap_or(false),
     }
 }

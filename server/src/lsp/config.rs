@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::online::OnlineOptions;
+use crate::online::{OnlineOptions, fleet};
 
 pub const SECTION: &str = "eciExec";
 
@@ -19,6 +19,10 @@ pub struct Settings {
     pub confirm_run: bool,
     pub cache_ttl_seconds: u64,
     pub online: bool,
+    /// A fleet run with more targets is refused.
+    pub max_targets: usize,
+    /// Calls of a fleet run in flight at once.
+    pub run_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -31,6 +35,8 @@ impl Default for Settings {
             confirm_run: true,
             cache_ttl_seconds: 60,
             online: true,
+            max_targets: fleet::DEFAULT_MAX_TARGETS,
+            run_concurrency: fleet::DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -96,11 +102,27 @@ fn apply(settings: &mut Settings, name: &str, value: &Value) -> Result<(), Strin
                 .as_u64()
                 .ok_or_else(|| wrong("a whole number of seconds"))?
         }
+        "maxTargets" => {
+            settings.max_targets =
+                at_least_one(value).ok_or_else(|| wrong("a whole number of at least 1"))?
+        }
+        "runConcurrency" => {
+            settings.run_concurrency =
+                at_least_one(value).ok_or_else(|| wrong("a whole number of at least 1"))?
+        }
         // Settings of the editor extensions themselves travel in the same section.
         "server" | "trace" => {}
         _ => return Err(format!("unknown option {SECTION}.{name} is ignored")),
     }
     Ok(())
+}
+
+/// A whole number of at least 1.
+fn at_least_one(value: &Value) -> Option<usize> {
+    value
+        .as_u64()
+        .filter(|n| *n >= 1)
+        .and_then(|n| usize::try_from(n).ok())
 }
 
 /// A string, or null/empty for "not set"; `None` for any other type.
@@ -127,6 +149,16 @@ mod tests {
         let (nested, _) =
             parse(&json!({"eciExec": {"confirmRun": false, "regionId": "cn-beijing"}}));
         assert_eq!(flat, nested);
+    }
+
+    #[test]
+    fn fleet_limits_are_whole_numbers_of_at_least_one() {
+        let (settings, problems) = parse(&json!({"maxTargets": 50, "runConcurrency": 2}));
+        assert!(problems.is_empty());
+        assert_eq!((settings.max_targets, settings.run_concurrency), (50, 2));
+        let (settings, problems) = parse(&json!({"maxTargets": 0, "runConcurrency": 1.5}));
+        assert_eq!((settings.max_targets, settings.run_concurrency), (20, 8));
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

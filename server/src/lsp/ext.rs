@@ -6,14 +6,20 @@ use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::{Range, Uri};
 
+use crate::analysis::fleet::{FleetRun, Summary, TargetResult};
+
 /// `workspace/executeCommand` that runs one entry: arguments `[RunArgs]`.
 pub const RUN_COMMAND: &str = "eciExec.run";
+
+/// `workspace/executeCommand` that gives the `exec` command line of an entry, for an editor
+/// terminal: arguments `[RunArgs]`, result `SessionArgs`.
+pub const SESSION_ARGS_COMMAND: &str = "eciExec.sessionArgs";
 
 /// The code action kind of "Run <entry> in <container>".
 pub const RUN_ACTION_KIND: &str = "source.eciExec.run";
 
 /// Every command the server executes.
-pub const COMMANDS: [&str; 1] = [RUN_COMMAND];
+pub const COMMANDS: [&str; 2] = [RUN_COMMAND, SESSION_ARGS_COMMAND];
 
 /// The argument of `eciExec.run`: which entry of which document.
 #[derive(Debug, Deserialize)]
@@ -21,6 +27,13 @@ pub struct RunArgs {
     pub uri: Uri,
     /// The entry's 0-based index in `Execs` (0 for a single-exec file).
     pub index: usize,
+}
+
+/// The answer of `eciExec.sessionArgs`: the server binary's arguments and the terminal's title.
+#[derive(Debug, Serialize)]
+pub struct SessionArgs {
+    pub args: Vec<String>,
+    pub title: String,
 }
 
 /// How an entry runs, which decides its lens: `▶ Run`, `▶ Open terminal` or `▶ Stream`.
@@ -98,6 +111,25 @@ pub struct RunResultParams {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// A fleet run's targets, failed first (a selector entry; the fields above are then absent).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetResult>,
+}
+
+/// A fleet run's result, as `eciExec.run` answers it and `eciExec/runResult` carries it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FleetResult {
+    pub targets: Vec<TargetResult>,
+    pub summary: Summary,
+}
+
+impl FleetResult {
+    pub fn of(run: &FleetRun) -> FleetResult {
+        FleetResult {
+            targets: run.targets.clone(),
+            summary: run.summary(),
+        }
+    }
 }
 
 impl Notification for RunResultNotification {

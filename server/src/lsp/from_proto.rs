@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Error;
 use tower_lsp_server::ls_types::{
-    CodeActionKind, FormattingOptions, Position, Range, TextDocumentContentChangeEvent,
+    CodeActionKind, FormattingOptions, Position, ProgressToken, Range,
+    TextDocumentContentChangeEvent,
 };
 
 use super::documents::TextChange;
@@ -79,5 +80,13 @@ pub fn format_options(options: &FormattingOptions) -> FormatOptions {
         tab_size: options.tab_size,
         insert_spaces: options.insert_spaces,
         insert_final_newline: options.insert_final_newline.unwrap_or(false),
+    }
+}
+
+/// A progress token as a key (`window/workDoneProgress/cancel` names it in either form).
+pub fn progress_key(token: &ProgressToken) -> String {
+    match token {
+        ProgressToken::String(text) => text.clone(),
+        ProgressToken::Number(number) => number.to_string(),
     }
 }

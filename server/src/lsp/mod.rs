@@ -30,12 +30,17 @@ pub async fn serve() -> std::process::ExitCode {
     let documents: Arc<Documents> = Arc::default();
     let negotiated: Arc<Mutex<Negotiated>> = Arc::default();
     let mut made = None;
-    let (service, socket) = LspService::new(|client| {
+    let (service, socket) = LspService::build(|client| {
         let session = Arc::new(Session::new(client, documents.clone(), negotiated.clone()));
         made = Some(session.clone());
         server::Server { session }
-    });
-    // LspService::new calls the constructor before it returns; were that ever to change, the
+    })
+    .custom_method(
+        server::Server::WORK_DONE_PROGRESS_CANCEL,
+        server::Server::work_done_progress_cancel,
+    )
+    .finish();
+    // LspService::build calls the constructor before it returns; were that ever to change, the
     // server would say so rather than serve without its direct routes.
     let Some(session) = made else {
         tracing::error!("the LSP service was not constructed");

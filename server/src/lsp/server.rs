@@ -9,13 +9,22 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::handlers::{
-    code_actions, completion, diagnostics, folding, formatting, hover, lenses, lifecycle, links,
-    run, selection,
+    code_actions, completion, diagnostics, fleet, folding, formatting, hover, lenses, lifecycle,
+    links, run, selection,
 };
 use super::session::Session;
 
 pub struct Server {
     pub session: Arc<Session>,
+}
+
+/// What tower-lsp-server's `LanguageServer` has no method for, routed in `lsp/mod.rs`.
+impl Server {
+    pub const WORK_DONE_PROGRESS_CANCEL: &str = "window/workDoneProgress/cancel";
+
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        fleet::cancel_progress(&self.session, params);
+    }
 }
 
 impl LanguageServer for Server {

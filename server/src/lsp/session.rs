@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use tokio_util::sync::CancellationToken;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
@@ -14,6 +15,7 @@ use super::config::Settings;
 use super::documents::{Analyzed, Documents};
 use crate::analysis::run_result::RunRecord;
 use crate::online::Online;
+use crate::online::fleet::Pacer;
 use crate::position::Encoding;
 
 /// What `initialize` settled, then only read (settings also change with the configuration).
@@ -36,6 +38,10 @@ pub struct Session {
     /// Serialises publishing so a stale version check and its publish cannot interleave.
     pub publish_gate: tokio::sync::Mutex<()>,
     progress_ids: AtomicU64,
+    /// Paces the starts of every fleet run of the session (the API's limit is the account's).
+    pub pacer: Pacer,
+    /// The runs that a `window/workDoneProgress/cancel` of their progress token cancels.
+    cancellable: Mutex<HashMap<String, CancellationToken>>,
 }
 
 /// One analysed version of a document, with the encoding its positions use.
@@ -59,13 +65,13 @@ impl Session {
             runs: RunStore::default(),
             publish_gate: tokio::sync::Mutex::default(),
             progress_ids: AtomicU64::default(),
+            pacer: Pacer::default(),
+            cancellable: Mutex::default(),
         }
     }
 
     pub fn negotiated(&self) -> MutexGuard<'_, Negotiated> {
-        self.negotiated
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.negotiated)
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -86,6 +92,22 @@ impl Session {
 
     pub fn next_progress_id(&self) -> u64 {
         self.progress_ids.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Lets a `window/workDoneProgress/cancel` of `token` cancel `run`, until `forget_progress`.
+    pub fn cancel_with_progress(&self, token: String, run: CancellationToken) {
+        lock(&self.cancellable).insert(token, run);
+    }
+
+    pub fn forget_progress(&self, token: &str) {
+        lock(&self.cancellable).remove(token);
+    }
+
+    /// Cancels the run whose progress is `token`, if it is still under way.
+    pub fn cancel_progress(&self, token: &str) {
+        if let Some(run) = lock(&self.cancellable).get(token) {
+            run.cancel();
+        }
     }
 
     /// The current version of `uri`, analysed (waiting for the analysis, never for the network).
@@ -109,32 +131,35 @@ impl Snapshot {
     }
 }
 
-/// Run results per document and entry.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Run results per document and entry, shared (a fleet's can be large) rather than copied.
 #[derive(Default)]
 pub struct RunStore {
-    records: Mutex<HashMap<Uri, HashMap<usize, RunRecord>>>,
+    records: Mutex<HashMap<Uri, HashMap<usize, Arc<RunRecord>>>>,
 }
 
 impl RunStore {
-    fn lock(&self) -> MutexGuard<'_, HashMap<Uri, HashMap<usize, RunRecord>>> {
-        self.records
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    pub fn store(&self, uri: Uri, index: usize, record: RunRecord) {
-        self.lock().entry(uri).or_default().insert(index, record);
+    pub fn store(&self, uri: Uri, index: usize, record: Arc<RunRecord>) {
+        lock(&self.records)
+            .entry(uri)
+            .or_default()
+            .insert(index, record);
     }
 
     pub fn forget(&self, uri: &Uri) {
-        self.lock().remove(uri);
+        lock(&self.records).remove(uri);
     }
 
-    pub fn records(&self, uri: &Uri) -> HashMap<usize, RunRecord> {
-        self.lock().get(uri).cloned().unwrap_or_default()
+    pub fn records(&self, uri: &Uri) -> HashMap<usize, Arc<RunRecord>> {
+        lock(&self.records).get(uri).cloned().unwrap_or_default()
     }
 
-    pub fn record(&self, uri: &Uri, index: usize) -> Option<RunRecord> {
-        self.lock().get(uri)?.get(&index).cloned()
+    pub fn record(&self, uri: &Uri, index: usize) -> Option<Arc<RunRecord>> {
+        lock(&self.records).get(uri)?.get(&index).cloned()
     }
 }

@@ -24,7 +24,7 @@ use crate::analysis::completion::{Candidate, CandidateKind};
 use crate::analysis::diagnostic::{Diagnostic, Edit, Severity};
 use crate::analysis::folding::{Fold, FoldKind};
 use crate::analysis::links::Link;
-use crate::analysis::run_result::RunRecord;
+use crate::analysis::run_result::{RunRecord, RunResult, SingleRun};
 use crate::analysis::span::Span;
 use crate::analysis::symbols::EntrySymbol;
 use crate::position::{self, LineCol};
@@ -188,13 +188,13 @@ fn run_command(title: String, args: &LensArgs) -> Command {
     }
 }
 
-/// A Run lens at the entry's opening brace.
-pub fn code_lens(snapshot: &Snapshot, offset: usize, args: LensArgs) -> RunLens {
+/// A Run lens titled `title` at the entry's opening brace.
+pub fn code_lens(snapshot: &Snapshot, offset: usize, title: String, args: LensArgs) -> RunLens {
     let start = position(snapshot, offset);
     RunLens {
         range: Range { start, end: start },
         command: RunCommand {
-            title: args.kind.lens_title().to_owned(),
+            title,
             command: ext::RUN_COMMAND,
             arguments: [args],
         },
@@ -293,16 +293,21 @@ pub fn run_result(
     index: usize,
     name: String,
     range: Option<Range>,
-    record: RunRecord,
+    record: &RunRecord,
 ) -> RunResultParams {
+    let (single, fleet) = match &record.result {
+        RunResult::Single(run) => (run.clone(), None),
+        RunResult::Fleet(run) => (SingleRun::default(), Some(ext::FleetResult::of(run))),
+    };
     RunResultParams {
         uri: uri.clone(),
         index,
         name,
         range: range.unwrap_or_default(),
-        sync_response: record.output,
-        error: record.error,
-        request_id: record.request_id,
+        sync_response: single.output,
+        error: single.error,
+        request_id: single.request_id,
+        fleet,
     }
 }
 

@@ -144,7 +144,7 @@ where
     /// One body from the client: a request or notification, a reply, or an error answer.
     async fn receive(&mut self, body: &[u8]) -> Flow {
         match decode(body) {
-            Ok(Incoming::Request(request)) => self.dispatch(request).await,
+            Ok(Incoming::Request(request)) => self.dispatch(without_void_params(request)).await,
             Ok(Incoming::Reply(reply)) => {
                 if self.replies.send(reply).await.is_err() {
                     tracing::warn!("a reply came after the session ended");
@@ -269,6 +269,21 @@ async fn write_frames(mut queue: mpsc::Receiver<Vec<u8>>, mut output: impl Async
 fn message_frame(message: &impl Serialize) -> Vec<u8> {
     // Serialising these types cannot fail: their fields are strings, numbers and JSON values.
     encode(&serde_json::to_vec(message).unwrap_or_default())
+}
+
+/// `shutdown` and `exit` take no params, but clients send `{}` or `null` (Emacs's lsp-mode
+/// does), which tower-lsp-server would refuse: they are dropped.
+fn without_void_params(request: Request) -> Request {
+    let method = request.method();
+    if request.params().is_none() || !(method == "shutdown" || method == "exit") {
+        return request;
+    }
+    let (method, id, _) = request.into_parts();
+    let builder = Request::build(method);
+    match id {
+        Some(id) => builder.id(id).finish(),
+        None => builder.finish(),
+    }
 }
 
 /// The response to a direct request: its result spliced in as it was serialised, or its error.

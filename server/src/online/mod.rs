@@ -1,13 +1,16 @@
 //! The online layer, between the pure analysis and the API: the API client made from the
 //! user's options, the instance and region caches, their background fetches, and the one
-//! signal that a list has landed (`landed`), which the server turns into refreshed diagnostics.
-//! Readers never wait: they get what is cached, and a fetch fills the rest, one per region.
+//! signal that a list has landed (`landed`), which the server turns into refreshed diagnostics
+//! and lenses. Readers never wait: they get what is cached (the pages of a listing under way,
+//! or the copy kept on disk by an earlier session), and a fetch fills the rest, one per region.
 
 mod cache;
+mod disk;
+pub mod fleet;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
 
@@ -15,6 +18,7 @@ use crate::analysis::online::InstanceLists;
 use crate::eci::{ContainerGroup, Region};
 use crate::remote::{ClientOptions, CredentialsError, EciClient, SetupError};
 use cache::Cached;
+use disk::{DiskCache, ListKey};
 
 /// What the online layer needs of the user's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,12 +40,47 @@ pub enum ClientState {
     Unavailable(String),
 }
 
+/// What is known of one region's instances.
+#[derive(Default)]
+struct RegionList {
+    /// Complete lists from the API.
+    fetched: Cached<Vec<ContainerGroup>>,
+    /// The pages of the listing under way.
+    partial: Option<Arc<Vec<ContainerGroup>>>,
+    /// The list an earlier session kept, and when it was fetched.
+    kept: Option<(Arc<Vec<ContainerGroup>>, SystemTime)>,
+    /// Whether the disk was asked (once per region and session).
+    disk_read: bool,
+}
+
+/// A region's instances as completion, hover and lenses may show them.
+pub struct ListView {
+    pub groups: Arc<Vec<ContainerGroup>>,
+    /// When the list comes from the disk copy: when it was fetched (shown as its age).
+    pub cached_at: Option<SystemTime>,
+    /// Whether it is the whole list (a listing under way shows its pages so far).
+    pub complete: bool,
+}
+
+impl ListView {
+    /// How old the disk copy is (none for lists of this session).
+    pub fn cached_age(&self) -> Option<Duration> {
+        self.cached_at.map(|at| at.elapsed().unwrap_or_default())
+    }
+
+    pub fn find(&self, id: &str) -> Option<&ContainerGroup> {
+        self.groups
+            .iter()
+            .find(|group| group.container_group_id == id)
+    }
+}
+
 #[derive(Default)]
 struct State {
     client: Option<ClientState>,
     /// Whether the user was told how to set up credentials (once per session).
     told_unavailable: bool,
-    groups: HashMap<String, Cached<Vec<ContainerGroup>>>,
+    groups: HashMap<String, RegionList>,
     regions: Cached<Vec<Region>>,
 }
 
@@ -50,6 +89,7 @@ pub struct Online {
     state: Mutex<State>,
     /// The cache generation: bumped whenever what online features may show has changed.
     landed: watch::Sender<u64>,
+    disk: DiskCache,
 }
 
 impl Default for Online {
@@ -57,6 +97,7 @@ impl Default for Online {
         Online {
             state: Mutex::default(),
             landed: watch::Sender::new(0),
+            disk: DiskCache::from_environment(),
         }
     }
 }
@@ -78,7 +119,7 @@ impl Online {
                 ..State::default()
             };
         }
-        self.landed.send_modify(|generation| *generation += 1);
+        self.bump();
     }
 
     /// Changes whenever cached lists change: pulled diagnostics use it in their result id.
@@ -89,6 +130,19 @@ impl Online {
     /// Wakes whenever an instance list lands (or the caches are reset).
     pub fn landed(&self) -> watch::Receiver<u64> {
         self.landed.subscribe()
+    }
+
+    /// Makes the client now, off the runtime's threads (reading credentials files and loading
+    /// root certificates take milliseconds), so that the first file opened finds it ready.
+    pub async fn prepare(self: &Arc<Self>, options: &OnlineOptions) {
+        let (online, options) = (self.clone(), options.clone());
+        let made = tokio::task::spawn_blocking(move || {
+            let client = make_client(&options);
+            online.lock().client.get_or_insert(client);
+        });
+        if let Err(error) = made.await {
+            tracing::warn!(%error, "could not prepare the API client");
+        }
     }
 
     /// The client, made on first need. The second value is a message to show the user, the
@@ -109,14 +163,16 @@ impl Online {
         (client, tell)
     }
 
-    /// The fresh instance lists: what online diagnostics may trust.
+    /// The fresh instance lists fetched in this session: what online diagnostics may trust
+    /// (never a listing under way, never the disk copy).
     pub fn fresh_lists(&self, options: &OnlineOptions) -> InstanceLists {
         let state = self.lock();
         let mut lists = InstanceLists::default();
-        for (region, cached) in &state.groups {
-            if let Some(groups) = cached
+        for (region, list) in &state.groups {
+            let fetched = &list.fetched;
+            if let Some(groups) = fetched
                 .value()
-                .filter(|_| cached.is_fresh(options.cache_ttl))
+                .filter(|_| fetched.is_fresh(options.cache_ttl))
             {
                 lists.insert(region.clone(), groups);
             }
@@ -124,9 +180,30 @@ impl Online {
         lists
     }
 
-    /// The instance list of `region` as last fetched (fresh or not), for completion and hover.
-    pub fn groups(&self, region: &str) -> Option<Arc<Vec<ContainerGroup>>> {
-        self.lock().groups.get(region).and_then(Cached::value)
+    /// The best of `region`'s instances for completion, hover and lenses: the list last
+    /// fetched (fresh or not), else the disk copy, else the pages of the listing under way.
+    pub fn groups(&self, region: &str) -> Option<ListView> {
+        let state = self.lock();
+        let list = state.groups.get(region)?;
+        if let Some(groups) = list.fetched.value() {
+            return Some(ListView {
+                groups,
+                cached_at: None,
+                complete: true,
+            });
+        }
+        if let Some((groups, saved_at)) = &list.kept {
+            return Some(ListView {
+                groups: groups.clone(),
+                cached_at: Some(*saved_at),
+                complete: true,
+            });
+        }
+        list.partial.clone().map(|groups| ListView {
+            groups,
+            cached_at: None,
+            complete: false,
+        })
     }
 
     /// Whether `region`'s list is fresh.
@@ -134,7 +211,7 @@ impl Online {
         self.lock()
             .groups
             .get(region)
-            .is_some_and(|cached| cached.is_fresh(options.cache_ttl))
+            .is_some_and(|list| list.fetched.is_fresh(options.cache_ttl))
     }
 
     /// The regions the API lists, as last fetched.
@@ -157,31 +234,76 @@ impl Online {
             (ClientState::Unavailable(_), tell) => return tell,
         };
         for region in regions {
-            let claimed = self
-                .lock()
-                .groups
-                .entry(region.clone())
-                .or_default()
-                .claim(options.cache_ttl);
+            let (claimed, read_disk) = {
+                let mut state = self.lock();
+                let list = state.groups.entry(region.clone()).or_default();
+                let claimed = list.fetched.claim(options.cache_ttl);
+                (
+                    claimed,
+                    claimed && !std::mem::replace(&mut list.disk_read, true),
+                )
+            };
             if claimed {
-                tokio::spawn(self.clone().fetch_groups(client.clone(), region.clone()));
+                tokio::spawn(
+                    self.clone()
+                        .fetch_groups(client.clone(), region.clone(), read_disk),
+                );
             }
         }
         None
     }
 
-    async fn fetch_groups(self: Arc<Self>, client: EciClient, region: String) {
-        let groups = match client.describe_container_groups(&region, &[]).await {
+    fn bump(&self) {
+        self.landed.send_modify(|generation| *generation += 1);
+    }
+
+    /// Lists `region`: first the disk copy (when `read_disk`), then the API, page by page;
+    /// the complete list is kept on disk for the next session.
+    async fn fetch_groups(self: Arc<Self>, client: EciClient, region: String, read_disk: bool) {
+        let key = (
+            client.access_key_id().to_owned(),
+            client.endpoint().base().to_owned(),
+        );
+        if read_disk {
+            let (disk, key, name) = (self.disk.clone(), key.clone(), region.clone());
+            let kept = tokio::task::spawn_blocking(move || disk.load(&list_key(&key, &name)));
+            if let Ok(Some(saved)) = kept.await {
+                let kept = (Arc::new(saved.groups), saved.saved_at);
+                self.lock().groups.entry(region.clone()).or_default().kept = Some(kept);
+                self.bump();
+            }
+        }
+        let on_page = |page: &[ContainerGroup]| {
+            let mut state = self.lock();
+            let list = state.groups.entry(region.clone()).or_default();
+            let partial = list.partial.get_or_insert_with(Arc::default);
+            Arc::make_mut(partial).extend_from_slice(page);
+        };
+        let result = client
+            .describe_container_groups_paged(&region, &[], on_page)
+            .await;
+        let groups = match result {
             Ok(groups) => Some(groups),
             Err(error) => {
                 tracing::warn!(region, %error, "cannot list container groups");
                 None
             }
         };
+        if let Some(groups) = &groups {
+            let (disk, groups, region) = (self.disk.clone(), groups.clone(), region.clone());
+            drop(tokio::task::spawn_blocking(move || {
+                disk.save(&list_key(&key, &region), &groups)
+            }));
+        }
         let landed = groups.is_some();
-        self.lock().groups.entry(region).or_default().store(groups);
+        {
+            let mut state = self.lock();
+            let list = state.groups.entry(region).or_default();
+            list.partial = None;
+            list.fetched.store(groups);
+        }
         if landed {
-            self.landed.send_modify(|generation| *generation += 1);
+            self.bump();
         }
     }
 
@@ -201,6 +323,15 @@ impl Online {
             }
             online.lock().regions.store(regions.ok());
         });
+    }
+}
+
+/// The disk copy's key: (identity, endpoint) and the region.
+fn list_key<'a>(key: &'a (String, String), region: &'a str) -> ListKey<'a> {
+    ListKey {
+        identity: &key.0,
+        endpoint: &key.1,
+        region,
     }
 }
 

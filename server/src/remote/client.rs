@@ -211,6 +211,11 @@ impl EciClient {
         &self.inner.endpoint
     }
 
+    /// Who calls: the AccessKeyId (not a secret: every call carries it in clear).
+    pub fn access_key_id(&self) -> &str {
+        &self.inner.credentials.access_key_id
+    }
+
     /// Where the credentials came from.
     pub fn credentials_source(&self) -> &CredentialSource {
         &self.inner.credentials.source
@@ -228,34 +233,64 @@ impl EciClient {
         region: &str,
         ids: &[String],
     ) -> Result<Vec<ContainerGroup>, ApiError> {
-        let batches: Vec<Option<String>> = if ids.is_empty() {
-            vec![None]
-        } else {
-            ids.chunks(PAGE_LIMIT)
-                .map(|chunk| Some(json_string_array(chunk)))
-                .collect()
-        };
+        self.describe_container_groups_paged(region, ids, |_| {})
+            .await
+    }
+
+    /// As `describe_container_groups`, telling `on_page` each page's groups as it arrives (a
+    /// long list can be shown while the rest is still coming).
+    pub async fn describe_container_groups_paged(
+        &self,
+        region: &str,
+        ids: &[String],
+        mut on_page: impl FnMut(&[ContainerGroup]),
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        if ids.is_empty() {
+            return self.all_pages(region, &[], &mut on_page).await;
+        }
         let mut groups = Vec::new();
-        for batch in batches {
-            let mut token = String::new();
-            for _ in 0..MAX_PAGES {
-                let mut params = params(&[("RegionId", region), ("Limit", "20")]);
-                if let Some(ids) = &batch {
-                    params.insert("ContainerGroupIds".to_owned(), ids.clone());
-                }
-                if !token.is_empty() {
-                    params.insert("NextToken".to_owned(), token.clone());
-                }
-                let page: ContainerGroupsPage = self
-                    .call("DescribeContainerGroups", CallKind::Read, &params)
-                    .await?;
-                groups.extend(page.container_groups);
-                // An empty token ends the list; the same token again would loop forever.
-                if page.next_token.is_empty() || page.next_token == token {
-                    break;
-                }
-                token = page.next_token;
+        for chunk in ids.chunks(PAGE_LIMIT) {
+            let filter = [("ContainerGroupIds".to_owned(), json_string_array(chunk))];
+            groups.extend(self.all_pages(region, &filter, &mut on_page).await?);
+        }
+        Ok(groups)
+    }
+
+    /// Every container group of `region` that the API's `filters` keep (`ContainerGroupName`,
+    /// `Tag.N.Key`, ...), all pages.
+    pub async fn describe_container_groups_where(
+        &self,
+        region: &str,
+        filters: &[(String, String)],
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        self.all_pages(region, filters, &mut |_| {}).await
+    }
+
+    /// The pages of one listing, `filters` added to every call.
+    async fn all_pages(
+        &self,
+        region: &str,
+        filters: &[(String, String)],
+        on_page: &mut impl FnMut(&[ContainerGroup]),
+    ) -> Result<Vec<ContainerGroup>, ApiError> {
+        let mut groups = Vec::new();
+        let mut token = String::new();
+        for _ in 0..MAX_PAGES {
+            let mut params = params(&[("RegionId", region), ("Limit", "20")]);
+            params.extend(filters.iter().cloned());
+            if !token.is_empty() {
+                params.insert("NextToken".to_owned(), token.clone());
             }
+            let page: ContainerGroupsPage = self
+                .call("DescribeContainerGroups", CallKind::Read, &params)
+                .await?;
+            on_page(&page.container_groups);
+            groups.extend(page.container_groups);
+            // An empty token ends the list; the same token again would loop forever.
+            if page.next_token.is_empty() || page.next_token == token {
+                break;
+            }
+            token = page.next_token;
         }
         Ok(groups)
     }

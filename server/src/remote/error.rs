@@ -214,6 +214,23 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl ApiError {
+    /// The error as a result shows it: `✗ Code: Message` for the API's refusals, else
+    /// `✗ ` and the user message.
+    pub fn label(&self) -> String {
+        format!("✗ {}", self.summary())
+    }
+
+    /// `Code: Message` for the API's refusals, else the user message (a label without its ✗,
+    /// as a fleet's target carries it).
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Service(service) => format!("{}: {}", service.code, service.message),
+            other => other.user_message(),
+        }
+    }
+}
+
 fn service_message(service: &ServiceError) -> String {
     let mut text = format!("{} failed: {}", service.action, service.code);
     if !service.message.is_empty() {

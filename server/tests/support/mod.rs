@@ -2,6 +2,8 @@
 //! with Content-Length framing, as editors do.
 #![allow(dead_code)] // Each test binary uses a different part of the client.
 
+pub mod online;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -82,9 +84,11 @@ impl LspClient {
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         for (key, _) in std::env::vars() {
+            // XDG_CACHE_HOME too: instance lists are kept in the (temporary) HOME's cache.
             if key.starts_with("ALIBABA_CLOUD_")
                 || key.starts_with("ALICLOUD_")
                 || key.starts_with("ECI_EXEC_")
+                || key == "XDG_CACHE_HOME"
             {
                 command.env_remove(key);
             }
@@ -287,6 +291,30 @@ impl LspClient {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "eci-exec", "version": 1, "text": text}}),
         );
+    }
+
+    /// Waits for pushed diagnostics that hold `code` (online ones arrive once a list lands).
+    pub fn diagnostics_with(&mut self, code: &str) -> Value {
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && codes(&m["params"]["diagnostics"]).iter().any(|c| c == code)
+        });
+        message["params"]["diagnostics"].clone()
+    }
+
+    /// Replaces the whole text of `uri` as `version`, and waits for that version's pushed
+    /// diagnostics.
+    pub fn replace_and_diagnose(&mut self, uri: &str, version: i64, text: &str) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        message["params"]["diagnostics"].clone()
     }
 
     /// Sends one incremental change replacing `range` ([line, character, line, character]).

@@ -9,7 +9,10 @@
 //! | --- | --- | --- |
 //! | `type` | `invalid-type` | the value |
 //! | `additionalProperties` | `unknown-field` | the key (object pointer + `/name`) |
-//! | `required` | `missing-field` | the entry (single exec: the root) |
+//! | `required`; `anyOf` (`hasTarget`: an id or a selector) | `missing-field` | the entry (single exec: the root) |
+//! | `false` schema (`oneTarget`) on ContainerGroupName / Tags | `target-conflict` (a selector key beside ContainerGroupId) | the selector key |
+//! | `propertyNames` / `maxProperties` | `invalid-tags` (an empty key / more than 20) | the key / `Tags` |
+//! | `pattern` on ContainerGroupName | `invalid-container-group-name` | the value |
 //! | `minItems` / `maxItems` | `command-empty` / `command-too-many` | the Command (the server marks each item past the 20th) |
 //! | `maxLength` | `command-too-long` (`invalid-container-name` on a ContainerName) | the value |
 //! | `pattern` on ContainerGroupId / ContainerName | `invalid-container-group-id` / `invalid-container-name` | the value |
@@ -102,7 +105,11 @@ pub fn failure_code(failure: &Failure) -> String {
     let code = match (failure.keyword.as_str(), field) {
         ("type", _) => "invalid-type",
         ("additionalProperties", _) => "unknown-field",
-        ("required", _) => "missing-field",
+        ("required" | "anyOf", _) => "missing-field",
+        // ajv names it `false schema`, the jsonschema crate `falseSchema`.
+        ("false schema" | "falseSchema", "ContainerGroupName" | "Tags") => "target-conflict",
+        ("propertyNames" | "maxProperties", _) => "invalid-tags",
+        ("pattern", "ContainerGroupName") => "invalid-container-group-name",
         ("minItems", _) => "command-empty",
         ("maxItems", _) => "command-too-many",
         ("maxLength" | "minLength" | "pattern", "ContainerName") => "invalid-container-name",
@@ -192,6 +199,9 @@ pub fn server_codes(text: &str, value: &Value) -> BTreeSet<(String, String)> {
             | "command-too-long"
             | "invalid-container-group-id"
             | "invalid-container-name"
+            | "invalid-container-group-name"
+            | "target-conflict"
+            | "invalid-tags"
             | "unknown-region" => (pointer, code),
             "command-too-many" => (parent(&pointer), code),
             "sync-with-tty" => {

@@ -76,6 +76,32 @@ function H.pos_of(buf, line, text, offset)
   return { line = line, character = col - 1 + (offset or 0) }
 end
 
+--- A second Neovim, embedded and driven over RPC, for what needs typed keys: `nvim_input` goes
+--- through the real input queue while that Neovim's own loop runs, as a user's typing does.
+--- Set up like H.start(); returns { input(keys), lua(code, ...), wait(ms, code, what), stop() }.
+function H.child(settings)
+  local chan = vim.fn.jobstart({ vim.v.progpath, '--embed', '--headless', '--clean' }, { rpc = true })
+  assert(chan > 0, 'could not start an embedded nvim')
+  local C = {}
+  function C.lua(code, ...) return vim.rpcrequest(chan, 'nvim_exec_lua', code, { ... }) end
+  function C.input(keys) vim.rpcrequest(chan, 'nvim_input', keys) end
+  --- Until the Lua chunk `code` returns a truthy value in the child; returns that value.
+  function C.wait(ms, code, what)
+    local got
+    H.wait(ms, function() got = C.lua(code); return got end, what)
+    return got
+  end
+  function C.stop() vim.fn.jobstop(chan) end
+  C.lua([[
+    local repo, server, settings = ...
+    vim.opt.rtp:prepend(repo .. '/editors/nvim')
+    vim.cmd('filetype plugin on')
+    vim.o.swapfile = false
+    require('eci_exec').setup({ cmd = { server }, settings = vim.tbl_extend('force', { confirmRun = false }, settings) })
+  ]], H.repo, H.server, settings or vim.empty_dict())
+  return C
+end
+
 --- Reads an expected.tsv (line<TAB>code) into a list.
 function H.expected(path)
   local out = {}

@@ -77,9 +77,16 @@ async function problemsCount(page) {
 }
 
 async function offline() {
-  const fixture = path.join(repo, 'tests/e2e/workspace/offline/offline.eci.json');
-  const ws = workspace('offline', [fixture]);
-  const ctx = await launch({ runDir: path.join(runDir, 'offline'), workspace: ws, vsix, settings: { 'eciExec.confirmRun': false, 'eciExec.online': false } });
+  const fixtures = path.join(repo, 'tests/e2e/workspace/offline');
+  const ws = workspace('offline', ['offline.eci.json', 'format.eci.json'].map((f) => path.join(fixtures, f)));
+  const ctx = await launch({
+    runDir: path.join(runDir, 'offline'), workspace: ws, vsix,
+    settings: {
+      'eciExec.confirmRun': false, 'eciExec.online': false,
+      // The indentation format.eci.json.expected uses.
+      'editor.tabSize': 2, 'editor.insertSpaces': true, 'editor.detectIndentation': false,
+    },
+  });
   try {
     await test(ctx, 'extension activates and squiggles appear', async () => {
       await openFile(ctx.page, 'offline.eci.json');
@@ -102,6 +109,27 @@ async function offline() {
       const line = fs.readFileSync(path.join(ws, 'offline.eci.json'), 'utf8').split('\n')[6];
       await hoverAt(ctx.page, 7, line.indexOf('"Sync"') + 3, (t) => /SyncResponse|output/i.test(t));
     });
+    await test(ctx, 'Format Document (palette) formats as the contract says', async () => {
+      const file = path.join(ws, 'format.eci.json');
+      const want = fs.readFileSync(path.join(fixtures, 'format.eci.json.expected'), 'utf8');
+      await openFile(ctx.page, 'format.eci.json');
+      await ctx.page.locator('.monaco-editor .view-lines').first().click();
+      await ctx.page.keyboard.press('F1');
+      await ctx.page.keyboard.type('Format Document');
+      await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: /^Format Document/ }).first().waitFor();
+      await sleep(300);
+      await ctx.page.keyboard.press('Enter');
+      // Saved, the formatted text can be read back from the file exactly.
+      let got = '';
+      await until(20000, async () => {
+        await ctx.page.keyboard.press('Control+S');
+        await sleep(500);
+        got = fs.readFileSync(file, 'utf8');
+        return got === want;
+      }, 'the saved file to equal format.eci.json.expected').catch((e) => {
+        throw new Error(`${e.message}; it reads:\n${got}`);
+      });
+    });
   } finally {
     await ctx.stop();
   }
@@ -110,7 +138,7 @@ async function offline() {
 async function online() {
   const dir = process.env.E2E_ONLINE_DIR;
   const expect = process.env.E2E_EXPECT_OUTPUT;
-  const ws = workspace('online', [path.join(dir, 'run.eci.json')]);
+  const ws = workspace('online', [path.join(dir, 'run.eci.json'), path.join(dir, 'fleet.eci.json'), path.join(dir, 'session.eci.json')]);
   // A hostile workspace setting: endpoint is machine-scoped, so VS Code must ignore it. If it were
   // honoured, the run below would go to a dead port and fail.
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
@@ -118,10 +146,17 @@ async function online() {
   // The endpoint goes through the machine-scoped setting: this also checks that it reaches the server.
   const ctx = await launch({
     runDir: path.join(runDir, 'online'), workspace: ws, vsix,
-    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT },
+    // The DOM renderer: the terminal's text is then in the page, for the session tests.
+    settings: { 'eciExec.confirmRun': false, 'eciExec.endpoint': process.env.E2E_ENDPOINT, 'terminal.integrated.gpuAcceleration': 'off' },
     unsetEnv: ['ECI_EXEC_ENDPOINT'],
   });
   try {
+    await test(ctx, 'the lens shows its instance status once the list lands', async () => {
+      await openFile(ctx.page, 'run.eci.json');
+      const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '● Running' }).first();
+      await lens.waitFor({ timeout: 20000 });
+    });
+
     await test(ctx, 'clicking ▶ Run shows the output as inlay hint and in the hover', async () => {
       await openFile(ctx.page, 'run.eci.json');
       const lens = ctx.page.locator('.monaco-editor .codelens-decoration a', { hasText: '▶ Run' }).first();
@@ -137,8 +172,7 @@ async function online() {
     });
     await test(ctx, 'Run Entry at Cursor (palette) writes the result to the "ECI Exec" output channel', async () => {
       // The runResult handler shows the channel; count the results in it before and after.
-      const panelText = async () => (await ctx.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []))
-        .join('\n').replace(/\u00a0/g, ' ');
+      const panelText = () => outputPanelText(ctx.page);
       const count = async () => (await panelText()).split(expect).length - 1;
       const before = await count();
       const lines = fs.readFileSync(path.join(ws, 'run.eci.json'), 'utf8').split('\n');
@@ -153,9 +187,75 @@ async function online() {
       const channel = await ctx.page.locator('.part.panel .monaco-select-box, .part.panel select').first().inputValue().catch(() => '');
       if (channel && !/ECI Exec/.test(channel)) throw new Error(`output panel shows channel ${channel}`);
     });
+    await test(ctx, 'a Tags selector runs on every running web replica; the output channel has one section each', async () => {
+      // fleet.eci.json: Tags app=web; the fake's web-1 to web-4 run nginx, web-5 and web-6 are skipped.
+      const panelText = () => outputPanelText(ctx.page);
+      await openFile(ctx.page, 'fleet.eci.json');
+      await clickLens(ctx.page, '▶ Run');
+      await until(20000, async () => (await viewFragments(ctx.page)).some((t) => t.includes('⇒ 4/4 ok')),
+        'an inlay hint "⇒ 4/4 ok · …"');
+      const sections = [1, 2, 3, 4].map((n) => `✓ web-${n} (eci-bp1fakerep0000${n})`);
+      await until(20000, async () => {
+        const text = await panelText();
+        return sections.every((s) => text.includes(s)) && text.includes('– web-5 (eci-bp1fakerep00005) skipped');
+      }, `sections ${sections.join(', ')} in the ECI Exec output channel (panel: ${JSON.stringify((await panelText()).slice(-600))})`);
+      const text = await panelText();
+      if (text.lastIndexOf('– web-6') > text.lastIndexOf('✓ web-1')) throw new Error(`skipped instances come before ok ones: ${text.slice(-600)}`);
+    });
+    await test(ctx, '▶ Open terminal opens an integrated terminal with a working shell, and shows its exit', async () => {
+      await openFile(ctx.page, 'session.eci.json');
+      await clickLens(ctx.page, '▶ Open terminal');
+      await until(20000, async () => (await terminalText(ctx.page)).includes('$ '), 'the shell prompt in the terminal');
+      await ctx.page.locator('.terminal-wrapper.active .xterm').first().click();
+      await ctx.page.keyboard.type('echo from vscode');
+      await ctx.page.keyboard.press('Enter');
+      await until(10000, async () => /^from vscode\s*$/m.test(await terminalText(ctx.page)),
+        `"from vscode" echoed (terminal: ${JSON.stringify((await terminalText(ctx.page)).slice(-300))})`);
+      await ctx.page.keyboard.type('exit 3');
+      await ctx.page.keyboard.press('Enter');
+      await until(10000, async () => (await terminalText(ctx.page)).includes('[session ended: exit status 3; press Enter to close]'),
+        'the exit status in the terminal');
+      const names = await ctx.page.locator('.part.panel').innerText().catch(() => '');
+      if (!names.includes('shell · nginx')) throw new Error(`no terminal named "shell · nginx" in the panel: ${JSON.stringify(names.slice(0, 300))}`);
+      await ctx.page.keyboard.press('Enter');
+    });
+    await test(ctx, '▶ Stream shows the output as it comes, then its exit', async () => {
+      await openFile(ctx.page, 'session.eci.json');
+      await clickLens(ctx.page, '▶ Stream');
+      let first;
+      await until(20000, async () => {
+        const text = await terminalText(ctx.page);
+        if (!first && /^1\s*$/m.test(text)) first = Date.now();
+        return first && /^5\s*$/m.test(text);
+      }, 'lines 1 to 5 in the terminal');
+      // `seq 5 400` on the fake: 1.6 s from the first line to the last; they came as produced.
+      const ms = Date.now() - first;
+      if (ms < 1000) throw new Error(`line 1 showed only ${ms} ms before line 5`);
+      await until(10000, async () => (await terminalText(ctx.page)).includes('[session ended: exit status 0; press Enter to close]'),
+        'the exit status in the terminal');
+    });
   } finally {
     await ctx.stop();
   }
+}
+
+/** The text of the output panel's visible lines (the "ECI Exec" channel once a result showed it). */
+async function outputPanelText(page) {
+  const lines = await page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts().catch(() => []);
+  return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Clicks the code lens titled `title` in the active editor. */
+async function clickLens(page, title) {
+  const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).first();
+  await lens.waitFor({ timeout: 20000 });
+  await lens.click();
+}
+
+/** The text of the active terminal (DOM renderer), rows joined by newlines. */
+async function terminalText(page) {
+  const rows = await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts().catch(() => []);
+  return rows.join('\n').replace(/\u00a0/g, ' ');
 }
 
 (async () => {

@@ -1,4 +1,5 @@
-//! The three actions, answered from the fixture like the real API.
+//! The three actions, answered from the fixture like the real API (a non-Sync exec opens a
+//! session on this fake: `ws.rs`).
 //!
 //! Error codes the reference leaves open are chosen here (UNVERIFIED against the live API):
 //! an unknown group is `ContainerGroup.NotFound` (404), an unknown container
@@ -9,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::ApiFailure;
 use crate::state::State;
+use crate::{ApiFailure, SessionRecord};
 
 /// The most groups per page and ids per filter, as the API allows.
 const LIMIT: usize = 20;
@@ -87,6 +88,7 @@ fn describe_container_groups(
     };
     let wanted =
         |field: &str, group: &Value| params.get(field).is_none_or(|w| w == text(group, field));
+    let tags = tag_filters(params)?;
     let matching: Vec<&Value> = state
         .groups
         .iter()
@@ -96,6 +98,7 @@ fn describe_container_groups(
                 .is_none_or(|ids| ids.iter().any(|id| id == text(g, "ContainerGroupId")))
         })
         .filter(|g| wanted("Status", g) && wanted("ContainerGroupName", g) && wanted("ZoneId", g))
+        .filter(|g| tags.iter().all(|(key, value)| has_tag(g, key, value)))
         .collect();
     let page: Vec<Value> = matching
         .iter()
@@ -110,6 +113,35 @@ fn describe_container_groups(
         String::new()
     };
     Ok(json!({"TotalCount": matching.len(), "NextToken": next_token, "ContainerGroups": page}))
+}
+
+/// `Tag.N.Key` / `Tag.N.Value` pairs, N from 1 without gaps, as the SDKs flatten them.
+fn tag_filters(params: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, ApiFailure> {
+    let mut tags = Vec::new();
+    for n in 1.. {
+        let Some(key) = params.get(&format!("Tag.{n}.Key")) else {
+            break;
+        };
+        if n > LIMIT {
+            return Err(invalid("Tag"));
+        }
+        let value = params
+            .get(&format!("Tag.{n}.Value"))
+            .cloned()
+            .unwrap_or_default();
+        tags.push((key.clone(), value));
+    }
+    Ok(tags)
+}
+
+fn has_tag(group: &Value, key: &str, value: &str) -> bool {
+    group
+        .get("Tags")
+        .and_then(Value::as_array)
+        .is_some_and(|tags| {
+            tags.iter()
+                .any(|tag| text(tag, "Key") == key && text(tag, "Value") == value)
+        })
 }
 
 fn describe_regions(state: &State) -> Value {
@@ -156,7 +188,7 @@ fn exec_container_command(
         ));
     }
     let (tty, sync) = (flag(params, "TTY", false)?, flag(params, "Sync", false)?);
-    flag(params, "Stdin", true)?;
+    let stdin = flag(params, "Stdin", true)?;
     if sync && tty {
         return Err(ApiFailure::new(
             400,
@@ -213,11 +245,19 @@ fn exec_container_command(
     if sync {
         return Ok(json!({ "SyncResponse": sync_output(&command) }));
     }
-    state.next_session += 1;
-    let session = state.next_session;
-    Ok(json!({
-        "WebSocketUri": format!("wss://eci-{region}.fake-eci.invalid/exec/?s={session}"),
-        "HttpUrl": format!("https://eci-{region}.fake-eci.invalid/terminal?s={session}"),
+    Ok(state.sessions.issue(SessionRecord {
+        id: 0,
+        token: String::new(),
+        container_group_id: group_id.to_owned(),
+        container_name: container_name.to_owned(),
+        command,
+        tty,
+        stdin,
+        connected_unix_ms: None,
+        closed_unix_ms: None,
+        subprotocol: None,
+        frames: Vec::new(),
+        stdin_bytes: 0,
     }))
 }
 

@@ -4,8 +4,11 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// The fixture shipped with the crate (`fixtures/container-groups.json`): six groups in
-/// cn-hangzhou, cn-shanghai and ap-southeast-1.
+/// The fixture shipped with the crate (`fixtures/container-groups.json`): twelve groups in
+/// cn-hangzhou, cn-shanghai and ap-southeast-1. Six of them are replicas tagged `app=web`
+/// (`web-1` … `web-6`, `eci-bp1fakerep00001` …): `web-1` to `web-4` Running with a running
+/// `nginx` (`web-3` tagged `env=staging`, the others `env=prod`), `web-5` Pending, `web-6`
+/// Running without `nginx`.
 pub const DEFAULT_FIXTURE: &str = include_str!("../fixtures/container-groups.json");
 
 /// The `ContainerGroups` of a DescribeContainerGroups-shaped JSON text.
@@ -29,8 +32,9 @@ pub fn default_groups() -> Vec<Value> {
     parse(DEFAULT_FIXTURE).unwrap_or_default()
 }
 
-/// `count` running groups in `region`, ids `eci-gen000000`, `eci-gen000001`, …, each with
-/// one running container `main`.
+/// `count` running groups in `region`, ids `eci-gen000000`, `eci-gen000001`, …, names
+/// `generated-0`, …, each with one running container `main` and the tags `app=generated`
+/// and `index=N`.
 pub fn generate(count: usize, region: &str) -> Vec<Value> {
     (0..count)
         .map(|n| {
@@ -42,6 +46,7 @@ pub fn generate(count: usize, region: &str) -> Vec<Value> {
                 "ZoneId": format!("{region}-a"),
                 "IntranetIp": format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256),
                 "CreationTime": "2024-06-01T00:00:00Z",
+                "Tags": [{"Key": "app", "Value": "generated"}, {"Key": "index", "Value": n.to_string()}],
                 "Containers": [{
                     "Name": "main", "Image": "busybox:1.36", "Ready": true, "RestartCount": 0,
                     "CurrentState": {"State": "Running"}

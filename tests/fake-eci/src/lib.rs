@@ -4,18 +4,25 @@
 //! pagination, answers `ExecContainerCommand` with deterministic output, checks V2 and V3
 //! signatures (with eci-exec-lsp's signer, which the vector tests prove), rejects stale
 //! timestamps and reused nonces, injects faults on demand and logs every request.
+//! Non-Sync calls get a session on this fake (`ws://127.0.0.1:PORT/exec/?s=TOKEN`, see
+//! `ws.rs`), whose commands are deterministic stand-ins (`ws_script.rs`).
 //! Control over HTTP: `POST /_fake/fault` (a [`Fault`] as JSON), `GET /_fake/requests`,
-//! `POST /_fake/reset`.
+//! `GET /_fake/sessions` (a [`SessionLog`]), `POST /_fake/reset`. Each logged request carries
+//! its arrival and answer times, so a test can read how many calls were in flight at once and
+//! how many started in any second.
 
 mod api;
 mod auth;
 pub mod fixture;
 mod server;
 mod state;
+mod ws;
+mod ws_script;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,11 +30,24 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use api::sync_output;
+pub use ws::{DEFAULT_SESSION_TTL, ReceivedFrame, SessionLog, SessionRecord};
 
 /// The key id every fake accepts unless configured otherwise.
 pub const TEST_KEY_ID: &str = "LTAI5tFakeEciKey0001";
 /// Its secret.
 pub const TEST_SECRET: &str = "FakeEciSecret0000000000000000A";
+
+/// The test key as eci-exec-lsp's credentials, for clients made in tests.
+pub fn test_credentials() -> eci_exec_lsp::remote::Credentials {
+    use eci_exec_lsp::remote::{CredentialSource, Credentials, Secret};
+    Credentials {
+        access_key_id: TEST_KEY_ID.into(),
+        access_key_secret: Secret::new(TEST_SECRET),
+        security_token: None,
+        region_id: None,
+        source: CredentialSource::Environment,
+    }
+}
 
 /// A key the fake accepts: id, secret and, for STS keys, the token it must come with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +84,8 @@ pub struct FakeConfig {
     pub groups: Vec<Value>,
     /// Accepted keys.
     pub keys: Vec<FakeKey>,
+    /// How long a session URI stays valid.
+    pub session_ttl: Duration,
 }
 
 impl Default for FakeConfig {
@@ -73,6 +95,7 @@ impl Default for FakeConfig {
             port: 0,
             groups: fixture::default_groups(),
             keys: vec![FakeKey::new(TEST_KEY_ID, TEST_SECRET)],
+            session_ttl: DEFAULT_SESSION_TTL,
         }
     }
 }
@@ -83,6 +106,9 @@ pub struct Fault {
     /// Only requests of this action (e.g. `ExecContainerCommand`); all when absent.
     #[serde(default)]
     pub action: Option<String>,
+    /// Only requests naming this `ContainerGroupId` (one target of a fleet); all when absent.
+    #[serde(default)]
+    pub container_group_id: Option<String>,
     /// How many requests it applies to; every one until reset when absent.
     #[serde(default)]
     pub times: Option<u32>,
@@ -132,6 +158,7 @@ impl Fault {
         };
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind,
         }
@@ -141,6 +168,7 @@ impl Fault {
     pub fn delay(ms: u64) -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::Delay { ms },
         }
@@ -150,6 +178,7 @@ impl Fault {
     pub fn malformed_json() -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::MalformedJson,
         }
@@ -159,6 +188,7 @@ impl Fault {
     pub fn drop_connection() -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::Drop,
         }
@@ -168,6 +198,7 @@ impl Fault {
     pub fn body(status: u16, body: &str) -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::Body {
                 status,
@@ -180,6 +211,7 @@ impl Fault {
     pub fn echo_token() -> Self {
         Self {
             action: None,
+            container_group_id: None,
             times: None,
             kind: FaultKind::EchoToken,
         }
@@ -194,6 +226,12 @@ impl Fault {
     /// Only requests of `action`.
     pub fn action(mut self, action: &str) -> Self {
         self.action = Some(action.to_owned());
+        self
+    }
+
+    /// Only requests naming the instance `id`.
+    pub fn group(mut self, id: &str) -> Self {
+        self.container_group_id = Some(id.to_owned());
         self
     }
 
@@ -225,8 +263,51 @@ pub struct LoggedRequest {
     /// The fault that answered, if any (`error`, `malformed_json`, `drop`, `body`,
     /// `echo_token`).
     pub fault: Option<String>,
-    /// Milliseconds since the Unix epoch.
+    /// When the request arrived, in milliseconds since the Unix epoch.
     pub unix_ms: u64,
+    /// When its answer was ready (after any delay), in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub end_unix_ms: u64,
+}
+
+/// The most requests of `action` that were being served at the same moment: a request is
+/// served from its arrival to its answer (at least one millisecond), and one that ends in the
+/// millisecond another arrives does not overlap it.
+pub fn max_in_flight(log: &[LoggedRequest], action: &str) -> usize {
+    let mut events: Vec<(u64, i32)> = log
+        .iter()
+        .filter(|request| request.action == action)
+        .flat_map(|request| {
+            let end = request.end_unix_ms.max(request.unix_ms + 1);
+            [(request.unix_ms, 1), (end, -1)]
+        })
+        .collect();
+    events.sort();
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, change) in events {
+        now += change;
+        most = most.max(now);
+    }
+    most as usize
+}
+
+/// The most requests of `action` that arrived within any `window_ms` milliseconds.
+pub fn max_started_within(log: &[LoggedRequest], action: &str, window_ms: u64) -> usize {
+    let mut starts: Vec<u64> = log
+        .iter()
+        .filter(|request| request.action == action)
+        .map(|request| request.unix_ms)
+        .collect();
+    starts.sort_unstable();
+    (0..starts.len())
+        .map(|first| {
+            starts[first..]
+                .iter()
+                .take_while(|start| **start < starts[first] + window_ms)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// An error answer of the API.
@@ -254,6 +335,14 @@ pub(crate) fn lock(state: &Shared) -> MutexGuard<'_, state::State> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
+}
+
 /// A running fake. Dropping it stops accepting connections.
 pub struct FakeEci {
     addr: SocketAddr,
@@ -273,7 +362,7 @@ impl FakeEci {
             nonces: HashSet::new(),
             log: Vec::new(),
             next_request: 0,
-            next_session: 0,
+            sessions: ws::Sessions::new(format!("http://{addr}"), config.session_ttl),
         }));
         let task = tokio::spawn(server::serve(listener, state.clone()));
         Ok(Self { addr, state, task })
@@ -307,6 +396,27 @@ impl FakeEci {
     /// Replaces the container groups.
     pub fn set_groups(&self, groups: Vec<Value>) {
         lock(&self.state).groups = groups;
+    }
+
+    /// The sessions so far (with the frames they received) and the refused connections.
+    pub fn sessions(&self) -> SessionLog {
+        lock(&self.state).sessions.log.clone()
+    }
+
+    /// Session URIs are announced as `prefix` followed by the token (to test a client's
+    /// refusal of other hosts, or of a token this fake never issued).
+    pub fn announce_sessions_at(&self, prefix: &str) {
+        lock(&self.state).sessions.announce = prefix.to_owned();
+    }
+
+    /// `ws://127.0.0.1:PORT/exec/?s=`: where session URIs point unless changed.
+    pub fn session_prefix(&self) -> String {
+        format!("ws://{}/exec/?s=", self.addr)
+    }
+
+    /// How long session URIs issued from now on stay valid.
+    pub fn set_session_ttl(&self, ttl: Duration) {
+        lock(&self.state).sessions.ttl = ttl;
     }
 }
 

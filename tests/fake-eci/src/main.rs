@@ -27,6 +27,9 @@ struct Args {
     /// (default: fake_eci::TEST_KEY_ID with its secret).
     #[arg(long = "key")]
     keys: Vec<String>,
+    /// How long a session URI (WebSocketUri) stays valid, in milliseconds.
+    #[arg(long, default_value_t = fake_eci::DEFAULT_SESSION_TTL.as_millis() as u64)]
+    session_ttl_ms: u64,
     /// Keep running when stdin closes (then only a signal stops it).
     #[arg(long)]
     ignore_stdin: bool,
@@ -47,6 +50,7 @@ async fn main() -> std::process::ExitCode {
 async fn run(args: Args) -> Result<(), String> {
     let mut config = FakeConfig {
         port: args.port,
+        session_ttl: std::time::Duration::from_millis(args.session_ttl_ms),
         ..FakeConfig::default()
     };
     if let Some(path) = &args.fixture {

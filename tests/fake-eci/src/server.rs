@@ -1,7 +1,7 @@
 //! HTTP: accepting connections, control endpoints, faults, then the API.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::{self, Incoming};
 use crate::state::State;
-use crate::{ApiFailure, Fault, FaultKind, LoggedRequest, Shared, api, lock};
+use crate::{ApiFailure, Fault, FaultKind, LoggedRequest, Shared, api, lock, now_ms, ws};
 use eci_exec_lsp::remote::percent::percent_encode;
 
 /// Returned by the service to make hyper close the connection without an answer.
@@ -47,6 +47,7 @@ pub(crate) async fn serve(listener: TcpListener, state: Shared) {
             // A connection error (including our own drops) ends only that connection.
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
         });
     }
@@ -56,6 +57,7 @@ pub(crate) fn reset(state: &mut State) {
     state.faults.clear();
     state.log.clear();
     state.nonces.clear();
+    state.sessions.reset();
 }
 
 fn json_response(
@@ -120,6 +122,9 @@ fn decode_query(query: &str) -> BTreeMap<String, String> {
 }
 
 async fn handle(state: Shared, request: Request<Body>) -> Answer {
+    if request.uri().path() == ws::SESSION_PATH {
+        return Ok(ws::upgrade(&state, request));
+    }
     let (parts, body) = request.into_parts();
     // A body that breaks off mid-way is treated as empty; the signature check then fails.
     let body = body
@@ -158,15 +163,16 @@ async fn handle(state: Shared, request: Request<Body>) -> Answer {
         status: 0,
         code: String::new(),
         fault: None,
-        unix_ms: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as u64,
+        unix_ms: now_ms(),
+        end_unix_ms: 0,
     };
-    let planned = lock(&state).plan(action.as_deref());
+    let group_id = params.get("ContainerGroupId").map(String::as_str);
+    let planned = lock(&state).plan(action.as_deref(), group_id);
+    // Outside the lock: delayed requests overlap, as slow calls to the API do.
     if planned.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(planned.delay_ms)).await;
     }
+    entry.end_unix_ms = now_ms();
     let mut state = lock(&state);
     let request_id = state.request_id();
     let answer = match planned.answer {
@@ -267,6 +273,10 @@ fn control(state: &Shared, method: &str, path: &str, body: &[u8]) -> Response<Fu
         },
         ("GET", "/_fake/requests") => {
             let log = lock(state).log.clone();
+            json_response(200, &serde_json::to_value(log).unwrap_or_default(), None)
+        }
+        ("GET", "/_fake/sessions") => {
+            let log = lock(state).sessions.log.clone();
             json_response(200, &serde_json::to_value(log).unwrap_or_default(), None)
         }
         ("POST", "/_fake/reset") => {

@@ -1,9 +1,10 @@
-//! The fake's mutable state: groups, keys, faults, spent nonces and the request log.
+//! The fake's mutable state: groups, keys, faults, spent nonces, the request log and sessions.
 
 use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::ws::Sessions;
 use crate::{FakeKey, Fault, FaultKind, LoggedRequest};
 
 /// Shared behind a mutex; every lock is short and never held across an await.
@@ -14,7 +15,8 @@ pub(crate) struct State {
     pub nonces: HashSet<String>,
     pub log: Vec<LoggedRequest>,
     pub next_request: u64,
-    pub next_session: u64,
+    /// The session side: tokens, records of sessions.
+    pub sessions: Sessions,
 }
 
 /// What the faults say to do with one request.
@@ -33,14 +35,19 @@ impl State {
         format!("FAKE-{:08}-0000-4000-8000-000000000000", self.next_request)
     }
 
-    /// Applies the faults matching `action`, spending one use of each counted fault.
-    pub fn plan(&mut self, action: Option<&str>) -> Planned {
+    /// Applies the faults matching `action` and the instance `group_id` the request names,
+    /// spending one use of each counted fault.
+    pub fn plan(&mut self, action: Option<&str>, group_id: Option<&str>) -> Planned {
         let mut planned = Planned::default();
         for fault in &mut self.faults {
             let matches = fault
                 .action
                 .as_deref()
-                .is_none_or(|wanted| Some(wanted) == action);
+                .is_none_or(|wanted| Some(wanted) == action)
+                && fault
+                    .container_group_id
+                    .as_deref()
+                    .is_none_or(|wanted| Some(wanted) == group_id);
             if !matches || fault.times == Some(0) {
                 continue;
             }

@@ -54,7 +54,7 @@ end
 
 --- setup({ cmd = {...}, settings = { endpoint = ..., confirmRun = false, ... }, enable = true })
 --- `settings` holds the contract's options (profile, regionId, endpoint, signatureVersion,
---- confirmRun, cacheTtlSeconds, online); anything else in opts is passed to vim.lsp.config as is.
+--- confirmRun, cacheTtlSeconds, online, maxTargets, runConcurrency); anything else in opts is passed to vim.lsp.config as is.
 function M.setup(opts)
   opts = vim.deepcopy(opts or {})
   M.register()

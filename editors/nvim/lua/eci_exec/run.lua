@@ -1,5 +1,6 @@
 -- Owns: running entries from Neovim (:EciExecRun, :EciExecRunAll) and showing
--- `eciExec/runResult` notifications in a floating window.
+-- `eciExec/runResult` notifications in a floating window (a fleet run: one section per target,
+-- failures first).
 local M = {}
 
 local RUN_KIND = 'source.eciExec.run'
@@ -11,11 +12,9 @@ local function client_for(bufnr)
   return vim.lsp.get_clients({ bufnr = bufnr, name = 'eci_exec' })[1]
 end
 
+--- Runs the command as lenses do (a session for TTY and streamed entries).
 local function execute(client, bufnr, command)
-  client:request('workspace/executeCommand', { command = command.command, arguments = command.arguments },
-    function(err)
-      if err then vim.notify('ECI Exec: ' .. (err.message or tostring(err)), vim.log.levels.ERROR) end
-    end, bufnr)
+  require('eci_exec.session').run_command(command, { client_id = client.id, bufnr = bufnr })
 end
 
 --- Runs the entry under the cursor: asks the server for code actions of kind
@@ -59,19 +58,46 @@ function M.run_all_sync()
     end, bufnr)
 end
 
-local function error_text(e)
-  if type(e) == 'string' then return vim.startswith(e, '✗') and e or ('✗ ' .. e) end
-  if type(e) == 'table' then
-    return ('✗ %s: %s'):format(e.code or e.Code or 'Error', e.message or e.Message or '')
+local ORDER = { failed = 0, skipped = 1, ok = 2 }
+local MARK = { failed = '✗', skipped = '–', ok = '✓' }
+
+local function text_of(v) return (v ~= nil and v ~= vim.NIL) and v or nil end
+
+--- Lines of a fleet run: a summary, then one section per target (failures first): `✓ name (id)`
+--- and its output (or error) indented.
+local function fleet_lines(result)
+  local targets = vim.deepcopy(result.targets)
+  table.sort(targets, function(a, b)
+    local ra, rb = ORDER[a.status] or 3, ORDER[b.status] or 3
+    if ra ~= rb then return ra < rb end
+    return (text_of(a.containerGroupName) or '') < (text_of(b.containerGroupName) or '')
+  end)
+  local lines = {}
+  local s = text_of(result.summary)
+  if s then lines[1] = ('%d ok, %d failed, %d skipped'):format(s.ok or 0, s.failed or 0, s.skipped or 0) end
+  for _, t in ipairs(targets) do
+    local head = ('%s %s (%s)'):format(MARK[t.status] or '?', text_of(t.containerGroupName) or t.containerGroupId,
+      t.containerGroupId)
+    if t.status == 'skipped' then
+      table.insert(lines, head .. ' skipped: ' .. (text_of(t.reason) or ''))
+    else
+      table.insert(lines, head)
+      local body = t.status == 'failed' and (text_of(t.error) or 'failed') or text_of(t.syncResponse)
+      if body == nil or body == '' then body = '(no output)' end
+      for _, l in ipairs(vim.split((body:gsub('\n$', '')), '\n', { plain = true })) do
+        table.insert(lines, '  ' .. l)
+      end
+    end
   end
-  return '✗ ' .. tostring(e)
+  return lines
 end
 
 --- Lines of the floating window for one result.
 function M.lines(result)
+  if type(result.targets) == 'table' then return fleet_lines(result) end
   local body
-  if result.error ~= nil and result.error ~= vim.NIL then
-    body = error_text(result.error)
+  if type(result.error) == 'string' then
+    body = result.error -- the server words it: `✗ Code: Message` for an API error
   else
     body = result.syncResponse
     if body == nil or body == vim.NIL then body = '(no output)' end
@@ -85,7 +111,10 @@ function M.lines(result)
 end
 
 --- Opens the floating window (closes on cursor move, like hover). Returns its window id.
+--- A window of an earlier result is closed first: with the same focus_id, Neovim would
+--- otherwise jump into that old window and show the old result.
 function M.show(result)
+  if M.win and vim.api.nvim_win_is_valid(M.win) then vim.api.nvim_win_close(M.win, true) end
   local name = type(result.name) == 'string' and result.name or ('entry ' .. (result.index or 0))
   local title = (' ECI Exec: %s '):format(name)
   local _, win = vim.lsp.util.open_floating_preview(M.lines(result), 'text', {

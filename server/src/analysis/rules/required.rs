@@ -1,5 +1,6 @@
-//! `missing-field`: an entry lacks a required field after defaults are applied; reported on
-//! the entry's opening brace, one diagnostic per field, each with a fix that adds it.
+//! `missing-field`: an entry lacks a required field (or a target: an id or a selector) after
+//! defaults are applied; reported on the entry's opening brace, one diagnostic per field, each
+//! with a fix that adds it.
 
 use crate::analysis::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::analysis::fields;
@@ -14,13 +15,7 @@ pub fn check(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Dia
             fields::REGION_ID,
             model.resolve(entry, |f| &f.region_id).slot.is_absent(),
         ),
-        (
-            fields::CONTAINER_GROUP_ID,
-            model
-                .resolve(entry, |f| &f.container_group_id)
-                .slot
-                .is_absent(),
-        ),
+        (fields::CONTAINER_GROUP_ID, model.target(entry).is_absent()),
         (
             fields::CONTAINER_NAME,
             model.resolve(entry, |f| &f.container_name).slot.is_absent(),
@@ -36,7 +31,13 @@ pub fn check(model: &Model, entry: &Entry, text: &str, diagnostics: &mut Vec<Dia
             (_, Shape::Multi) => "set it in this entry or as a default at the top of the file",
             (_, Shape::Single) => "set it in this object",
         };
-        let message = format!("missing {name}: ExecContainerCommand requires it; {hint}");
+        let message = if name == fields::CONTAINER_GROUP_ID {
+            format!(
+                "missing ContainerGroupId, or a ContainerGroupName/Tags selector: name the instances to run in; {hint}"
+            )
+        } else {
+            format!("missing {name}: ExecContainerCommand requires it; {hint}")
+        };
         let placeholder = if name == fields::COMMAND {
             "[\"/bin/sh\", \"-c\", \"\"]"
         } else {

@@ -6,7 +6,7 @@ use crate::analysis::model::{Fields, Slot};
 use crate::analysis::{regions, suggest};
 
 pub fn check_fields(fields: &Fields, diagnostics: &mut Vec<Diagnostic>) {
-    if let Slot::Value(id, span) = &fields.container_group_id
+    if let Slot::Value(id, span) = &fields.target.container_group_id
         && !is_container_group_id(id)
     {
         let message = if id.contains('*') {

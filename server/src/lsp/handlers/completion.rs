@@ -1,6 +1,7 @@
-//! Completion: field names, booleans and regions offline; online, instance ids, containers
-//! and the API's regions from the cache (a missing list is fetched in the background and the
-//! answer says it is incomplete; completion never waits on the network).
+//! Completion: field names, booleans and regions offline; online, instance ids, names, tag
+//! keys and values, containers and the API's regions from the cache (a missing list is
+//! fetched in the background and the answer says it is incomplete; completion never waits on
+//! the network).
 
 use std::sync::Arc;
 
@@ -8,10 +9,14 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{CompletionParams, CompletionResponse};
 
 use super::{ensure_groups, region_for};
-use crate::analysis::completion::{self, Candidate, CompletionContext, Site};
+use crate::analysis::completion::{self, Candidate, CompletionContext, ObjectKind, Site};
+use crate::analysis::resolve::{self, Target};
 use crate::analysis::{fields, instances};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
+
+/// The most items one answer carries.
+const MAX_ITEMS: usize = 200;
 
 pub async fn completion(
     session: &Arc<Session>,
@@ -26,8 +31,15 @@ pub async fn completion(
         return Ok(None);
     };
     // Online candidates replace the offline ones where there are any.
-    let (candidates, is_incomplete) = online_candidates(session, &snapshot, &context, offset)
-        .unwrap_or_else(|| (completion::offline_candidates(&context), false));
+    let (mut candidates, mut is_incomplete) =
+        online_candidates(session, &snapshot, &context, offset)
+            .unwrap_or_else(|| (completion::offline_candidates(&context), false));
+    // Thousands of instances would make every answer slow to build and to show: the best ones
+    // are sent, and the client asks again as the user types (which filters them).
+    if candidates.len() > MAX_ITEMS {
+        candidates.truncate(MAX_ITEMS);
+        is_incomplete = true;
+    }
     Ok(Some(to_proto::completion(
         &snapshot,
         candidates,
@@ -35,42 +47,76 @@ pub async fn completion(
     )))
 }
 
-/// Candidates from the API for the cursor's value, and whether the list is still loading.
+/// Candidates from the API for the cursor's key or value, and whether the list is still loading.
 fn online_candidates(
     session: &Arc<Session>,
     snapshot: &Snapshot,
     context: &CompletionContext,
     cursor: usize,
 ) -> Option<(Vec<Candidate>, bool)> {
-    let Site::Value { object, field } = &context.site else {
-        return None;
-    };
     let model = snapshot.analysis().model.as_ref()?;
     let options = session.settings().online_options();
     if !options.enabled {
         return None;
     }
-    if field == fields::REGION_ID {
-        session.online.ensure_regions(&options);
-        let regions = session.online.regions()?;
-        return Some((instances::region_candidates(&regions, context), false));
-    }
-    if field != fields::CONTAINER_GROUP_ID && field != fields::CONTAINER_NAME {
-        return None;
-    }
-    let region = region_for(session, model, *object)?;
+    let object = match &context.site {
+        Site::Key { object, .. } | Site::Value { object, .. }
+            if matches!(object, ObjectKind::Tags(_)) =>
+        {
+            *object
+        }
+        Site::Value { field, .. } if field == fields::REGION_ID => {
+            session.online.ensure_regions(&options);
+            let regions = session.online.regions()?;
+            return Some((instances::region_candidates(&regions, context), false));
+        }
+        Site::Value { object, field } if INSTANCE_FIELDS.contains(&field.as_str()) => *object,
+        _ => return None,
+    };
+    let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
+    // Until the list is fresh the answer is incomplete: the client asks again as the user types,
+    // and gets the pages that have arrived since.
     let loading = !session.online.is_fresh(&region, &options);
-    let Some(groups) = session.online.groups(&region) else {
+    let Some(list) = session.online.groups(&region) else {
         return Some((Vec::new(), true));
     };
-    let items = if field == fields::CONTAINER_GROUP_ID {
-        let typed = instances::typed_text(snapshot.text(), context, cursor);
-        instances::group_candidates(&groups, context, &typed)
-    } else {
-        let id = instances::object_value(model, *object, |f| &f.container_group_id)?;
-        let group = groups.iter().find(|group| group.container_group_id == id)?;
-        instances::container_candidates(group, context)
+    let groups = &list.groups;
+    let typed = instances::typed_text(snapshot.text(), context, cursor);
+    let mut left_out = false;
+    let items = match &context.site {
+        Site::Key {
+            present,
+            needs_colon,
+            ..
+        } => instances::tag_key_candidates(groups, context, &typed, present, *needs_colon),
+        Site::Value {
+            object: ObjectKind::Tags(_),
+            field: key,
+        } => instances::tag_value_candidates(groups, context, &typed, key),
+        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_ID => {
+            let cached = list.cached_age();
+            let (items, cut) =
+                instances::group_candidates(groups, context, &typed, cached, MAX_ITEMS);
+            left_out = cut;
+            items
+        }
+        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
+            instances::name_candidates(groups, context, &typed)
+        }
+        Site::Value { .. } => match resolve::target_of(instances::object_target(model, object)?)? {
+            Target::Id(id) => instances::container_candidates([list.find(&id)?], context),
+            Target::Selector(selector) => {
+                instances::container_candidates(selector.matching(groups), context)
+            }
+        },
     };
-    Some((items, loading))
+    Some((items, loading || !list.complete || left_out))
 }
+
+/// The fields whose values come from the region's instance list.
+const INSTANCE_FIELDS: [&str; 3] = [
+    fields::CONTAINER_GROUP_ID,
+    fields::CONTAINER_GROUP_NAME,
+    fields::CONTAINER_NAME,
+];

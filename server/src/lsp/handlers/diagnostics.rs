@@ -99,11 +99,15 @@ pub async fn pull(
     to_proto::full_report(Some(result_id), diagnostics(session, &snapshot))
 }
 
-/// Delivers every open document's diagnostics again whenever an instance list lands or the
-/// caches are reset; runs for the whole session.
+/// Delivers every open document's diagnostics again, and asks for lenses again (their
+/// instance statuses), whenever an instance list lands or the caches are reset; runs for the
+/// whole session.
 pub async fn refresh_on_landing(session: Arc<Session>) {
     let mut landed = session.online.landed();
     while landed.changed().await.is_ok() {
+        if session.flags().code_lens_refresh {
+            let _ = session.client.code_lens_refresh().await;
+        }
         if session.pulls_diagnostics() {
             if session.flags().diagnostic_refresh {
                 let _ = session.client.workspace_diagnostic_refresh().await;

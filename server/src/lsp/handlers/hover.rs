@@ -1,5 +1,6 @@
-//! Hover: a field's documentation; on an instance id, the instance (from the cache); on a
-//! Command member, the last run's output above the docs.
+//! Hover: a field's documentation; on an instance id, the instance, and on a selector, the
+//! instances it matches (from the cache); on a Command member, the last run's output above the
+//! docs.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use tower_lsp_server::ls_types::{Hover, HoverParams};
 use super::{ensure_groups, region_for};
 use crate::analysis::completion::ObjectKind;
 use crate::analysis::hover::{self, HoverTarget};
-use crate::analysis::{fields, instances, run_result};
+use crate::analysis::{fields, instances, resolve, run_result};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
 
@@ -24,6 +25,9 @@ pub async fn hover(session: &Arc<Session>, params: HoverParams) -> Result<Option
     };
     let extra = match (target.field.name, target.value, target.entry) {
         (fields::CONTAINER_GROUP_ID, Some(_), _) => instance_hover(session, &snapshot, &target),
+        (fields::CONTAINER_GROUP_NAME | fields::TAGS, Some(_), _) => {
+            selector_hover(session, &snapshot, &target)
+        }
         (fields::COMMAND, _, Some(index)) => last_run(session, &snapshot, index),
         _ => None,
     };
@@ -45,9 +49,39 @@ fn instance_hover(
     let object = target.entry.map_or(ObjectKind::Defaults, ObjectKind::Entry);
     let region = region_for(session, model, object)?;
     ensure_groups(session, std::slice::from_ref(&region));
-    let groups = session.online.groups(&region)?;
-    let group = groups.iter().find(|group| group.container_group_id == id)?;
-    Some(instances::instance_markdown(group))
+    let list = session.online.groups(&region)?;
+    Some(instances::instance_markdown(
+        list.find(id)?,
+        list.cached_age(),
+    ))
+}
+
+/// What the selector written here matches in the cached list, and which are targets of the
+/// object's container (fetched in the background when missing).
+fn selector_hover(
+    session: &Arc<Session>,
+    snapshot: &Snapshot,
+    target: &HoverTarget<'_>,
+) -> Option<String> {
+    let model = snapshot.analysis().model.as_ref()?;
+    let object = target.entry.map_or(ObjectKind::Defaults, ObjectKind::Entry);
+    let own = match target.entry {
+        Some(index) => &resolve::entry(model, index)?.own,
+        None => &model.defaults,
+    };
+    let selector = resolve::selector_of(&own.target)?;
+    let container = instances::object_value(model, object, |f| &f.container_name);
+    let region = region_for(session, model, object)?;
+    ensure_groups(session, std::slice::from_ref(&region));
+    let list = session.online.groups(&region)?;
+    Some(instances::selector_markdown(
+        &selector,
+        &list.groups,
+        container.as_deref(),
+        &region,
+        list.cached_age(),
+        list.complete,
+    ))
 }
 
 /// The entry's last run, in full.

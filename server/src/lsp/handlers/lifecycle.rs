@@ -42,9 +42,14 @@ pub async fn initialize(session: &Session, params: InitializeParams) -> Result<I
     })
 }
 
-/// Tells the user of bad settings, and starts refreshing diagnostics whenever a list lands.
+/// Tells the user of bad settings, starts refreshing diagnostics whenever a list lands, and
+/// makes the API client in the background.
 pub async fn initialized(session: &Arc<Session>) {
     tokio::spawn(diagnostics::refresh_on_landing(session.clone()));
+    let (online, options) = (session.online.clone(), session.settings().online_options());
+    if options.enabled {
+        tokio::spawn(async move { online.prepare(&options).await });
+    }
     let problems = std::mem::take(&mut session.negotiated().setting_problems);
     for problem in problems {
         session

@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
+pub mod fleet;
 pub mod folding;
 pub mod formatting;
 pub mod hover;
@@ -12,10 +13,12 @@ pub mod lifecycle;
 pub mod links;
 pub mod run;
 pub mod selection;
+pub mod session;
 pub mod symbols;
 
 use std::sync::Arc;
 
+use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::MessageType;
 
 use super::session::Session;
@@ -28,22 +31,38 @@ use crate::online::ClientState;
 /// features are unavailable. Never waits.
 fn ensure_groups(session: &Arc<Session>, regions: &[String]) {
     let options = session.settings().online_options();
-    if let Some(message) = session.online.ensure_groups(regions, &options) {
+    if let Some(why) = session.online.ensure_groups(regions, &options) {
         let client = session.client.clone();
-        tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+        tokio::spawn(async move { tell_unavailable(&client, why).await });
     }
 }
 
-/// The region online features use for `object`: the file's, else the `regionId` setting, else
-/// the credentials profile's.
-fn region_for(session: &Session, model: &Model, object: ObjectKind) -> Option<String> {
-    let settings = session.settings();
-    object_value(model, object, |fields| &fields.region_id)
-        .or_else(|| settings.region_id.clone())
-        .or_else(
-            || match session.online.client(&settings.online_options()).0 {
-                ClientState::Ready(client) => client.default_region().map(str::to_owned),
-                ClientState::Unavailable(_) => None,
-            },
+/// Tells the user that online features are off: one short line that fits an editor's message
+/// area (Vim stops for "Press ENTER" on a longer one, and reads no message meanwhile), and
+/// `why`, with what to do, in the server log.
+async fn tell_unavailable(client: &Client, why: String) {
+    client.log_message(MessageType::WARNING, why).await;
+    client
+        .show_message(
+            MessageType::WARNING,
+            "ECI exec: online features are off; the server log says why",
         )
+        .await;
+}
+
+/// The region online features use for `object`: the file's, else `fallback_region`.
+fn region_for(session: &Session, model: &Model, object: ObjectKind) -> Option<String> {
+    object_value(model, object, |fields| &fields.region_id).or_else(|| fallback_region(session))
+}
+
+/// The region online features use where a file names none: the `regionId` setting, else the
+/// credentials profile's.
+fn fallback_region(session: &Session) -> Option<String> {
+    let settings = session.settings();
+    settings.region_id.clone().or_else(|| {
+        match session.online.client(&settings.online_options()).0 {
+            ClientState::Ready(client) => client.default_region().map(str::to_owned),
+            ClientState::Unavailable(_) => None,
+        }
+    })
 }
