@@ -17,7 +17,7 @@ fuzz=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$fuzz/../.." && pwd)
 seconds=${1:-600}
 shift || true
-all_targets=(analyze reanalyze completion_hover actions symbols run_result api_response credentials format ranges)
+all_targets=(analyze reanalyze completion_hover actions symbols run_result api_response credentials format ranges disk_cache)
 targets=("${@:-${all_targets[@]}}")
 
 # seed TARGET NAME [PREFIX_BYTES] < input: writes one seed (PREFIX_BYTES are printf escapes,
@@ -64,7 +64,13 @@ seed_all() {
         printf "$output" | seed run_result "output-$i" '\x00'
         printf "$output" | seed run_result "error-$i" '\x01'
         printf "$output" | seed run_result "stale-request-$i" '\x06'
+        printf "$output" | seed run_result "fleet-$i" '\x20'
     done
+    # A fleet run: one target per part between U+001F (ok, failed, skipped in turn).
+    printf 'hello\n\x1fIncorrectStatus\x1fstatus is Pending, not Running\x1fweb-4\x1f' |
+        seed run_result fleet-targets '\x22'
+    printf 'web-1\x1f\x1fno container named nginx\x1f\x1b[31mred\x1b[0m\n````\n' |
+        seed run_result fleet-cancelled '\x21'
     printf 'x\n' | seed run_result capped '\x18'
 
     seed api_response container-groups.json <"$repo/tests/fake-eci/fixtures/container-groups.json"
@@ -75,6 +81,13 @@ seed_all() {
     printf '{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%%2F&AccessKeyId%%3Dtest","RequestId":"R3"}' | seed api_response signature-error
     printf '{"Code":"IncorrectStatus","Message":"not running","RequestId":"R4","Recommend":"https://example.invalid/help"}' | seed api_response error
     printf '<html><body>502 Bad Gateway</body></html>' | seed api_response gateway
+
+    # disk_cache: a kept list (format 2: positional rows), one of another version, a damaged one.
+    printf '{"version":2,"region":"cn-hangzhou","savedAt":1764547200,"groups":[["eci-1","web-1","Running","cn-hangzhou","cn-hangzhou-k","172.16.0.1","2026-11-30T10:00:00Z",[["nginx","nginx:1.27",true,"Running"],["sidecar","busybox",false,"Waiting"]],[["app","web"],["env","prod"]]],["eci-2","","Pending","cn-hangzhou","","","",[],[]]]}' |
+        seed disk_cache kept
+    printf '{"version":1,"region":"cn-hangzhou","savedAt":1764547200,"groups":[{"ContainerGroupId":"eci-1"}]}' |
+        seed disk_cache version-1
+    printf '{"version":2,"region":"cn-hangzhou","savedAt":17645' | seed disk_cache damaged
 
     # credentials: flags byte (bit 0: INI file; bits 1-2: the profile asked for).
     printf '{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAI5tFAKEKEY","access_key_secret":"fakeSecret1234567890","region_id":"cn-hangzhou"}]}' | seed credentials cli-ak '\x00'

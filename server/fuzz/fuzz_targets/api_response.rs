@@ -29,7 +29,7 @@ const OUR_STRING_TO_SIGN: &str = "POST&%2F&AccessKeyId%3Dtest%26SecurityToken%3D
 fuzz_target!(|data: &[u8]| {
     if let Ok(group) = serde_json::from_slice::<ContainerGroup>(data) {
         round_trips(&group);
-        let _ = instances::instance_markdown(&group);
+        let _ = instances::instance_markdown(&group, None);
     }
     if let Ok(region) = serde_json::from_slice::<Region>(data) {
         round_trips(&region);

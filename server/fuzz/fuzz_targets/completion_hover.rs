@@ -1,12 +1,16 @@
 //! Fuzz target: completion and hover at every cursor position (char boundary) of the input.
 //! Completion's replace span lies in the text, on char boundaries, on one line, around the
 //! cursor (what LSP asks of a completion edit), for the offline candidates and for the online
-//! ones built from the fake API's instances; a hover's span lies in the text around the cursor.
+//! ones built from the fake API's instances (ids, names, tag keys and values, containers,
+//! regions); a hover's span lies in the text around the cursor, and its online part (an
+//! instance, a selector's matches) never panics.
 #![no_main]
 
-use eci_exec_lsp::analysis::completion::{self, Candidate, CompletionContext, Site};
+use eci_exec_lsp::analysis::completion::{self, Candidate, CompletionContext, ObjectKind, Site};
+use eci_exec_lsp::analysis::hover::{self, HoverTarget};
+use eci_exec_lsp::analysis::resolve;
 use eci_exec_lsp::analysis::span::Span;
-use eci_exec_lsp::analysis::{Analysis, analyze, fields, hover, instances};
+use eci_exec_lsp::analysis::{Analysis, analyze, fields, instances};
 use eci_exec_lsp_fuzz::{assert_span, cursor_offsets, fixture_groups, fixture_regions};
 use libfuzzer_sys::fuzz_target;
 
@@ -23,34 +27,67 @@ fn assert_replace(text: &str, replace: Span, cursor: usize, what: &str) {
     );
 }
 
-/// The online candidates the server offers at this site, from the fake API's instances.
+/// The online candidates the server offers at this site (`lsp/handlers/completion.rs`), from
+/// the fake API's instances.
 fn online_candidates(
     analysis: &Analysis,
     text: &str,
     context: &CompletionContext,
     cursor: usize,
 ) -> Vec<Candidate> {
-    let Site::Value { object, field } = &context.site else {
+    if let Site::Value { field, .. } = &context.site
+        && field == fields::REGION_ID
+    {
+        return instances::region_candidates(&fixture_regions(), context);
+    }
+    let Some(model) = analysis.model.as_ref() else {
         return Vec::new();
     };
-    let groups = fixture_groups();
-    match field.as_str() {
-        fields::REGION_ID => instances::region_candidates(&fixture_regions(), context),
+    let typed = instances::typed_text(text, context, cursor);
+    instances::list_candidates(model, fixture_groups(), context, &typed, None, 200)
+        .map(|(items, _)| items)
+        .unwrap_or_default()
+}
+
+/// The online part of a hover (`lsp/handlers/hover.rs`): the instance an id names, or what a
+/// selector matches in the fake API's instances.
+fn online_hover(analysis: &Analysis, target: &HoverTarget<'_>) {
+    let Some(model) = analysis.model.as_ref() else {
+        return;
+    };
+    match target.field.name {
         fields::CONTAINER_GROUP_ID => {
-            let typed = instances::typed_text(text, context, cursor);
-            instances::group_candidates(groups, context, &typed)
-        }
-        fields::CONTAINER_NAME => {
-            let id = analysis.model.as_ref().and_then(|model| {
-                instances::object_value(model, *object, |f| &f.container_group_id)
-            });
-            groups
+            let Some(id) = target.value.and_then(|value| value.as_str()) else {
+                return;
+            };
+            for group in fixture_groups()
                 .iter()
-                .filter(|group| id.is_none() || id.as_deref() == Some(&group.container_group_id))
-                .flat_map(|group| instances::container_candidates(group, context))
-                .collect()
+                .filter(|g| g.container_group_id == id)
+            {
+                let _ = instances::instance_markdown(group, None);
+            }
         }
-        _ => Vec::new(),
+        fields::CONTAINER_GROUP_NAME | fields::TAGS if target.value.is_some() => {
+            let object = target.entry.map_or(ObjectKind::Defaults, ObjectKind::Entry);
+            let own = match target.entry {
+                Some(index) => resolve::entry(model, index).map(|entry| &entry.own),
+                None => Some(&model.defaults),
+            };
+            let Some(selector) = own.and_then(|own| resolve::selector_of(&own.target)) else {
+                return;
+            };
+            let container = instances::object_value(model, object, |f| &f.container_name);
+            let region = fixture_groups()[0].region_id.as_str();
+            let _ = instances::selector_markdown(
+                &selector,
+                fixture_groups(),
+                container.as_deref(),
+                region,
+                None,
+                true,
+            );
+        }
+        _ => {}
     }
 }
 
@@ -75,14 +112,7 @@ fuzz_target!(|data: &[u8]| {
                 target.span
             );
             let _ = hover::field_markdown(&target);
-            if let Some(id) = target.value.and_then(|value| value.as_str()) {
-                for group in fixture_groups()
-                    .iter()
-                    .filter(|g| g.container_group_id == id)
-                {
-                    let _ = instances::instance_markdown(group);
-                }
-            }
+            online_hover(&analysis, &target);
         }
     }
 });

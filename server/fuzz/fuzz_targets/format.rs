@@ -53,9 +53,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let formatted = apply(text, &edits, "format");
-    assert_eq!(tokens(text), tokens(&formatted), "formatting changes a token: {text:?} became {formatted:?}");
+    assert_eq!(
+        tokens(text),
+        tokens(&formatted),
+        "formatting changes a token: {text:?} became {formatted:?}"
+    );
     let after = analyze(&formatted);
-    assert_eq!(codes(&analysis), codes(&after), "formatting changes the diagnostics: {text:?} became {formatted:?}");
+    assert_eq!(
+        codes(&analysis),
+        codes(&after),
+        "formatting changes the diagnostics: {text:?} became {formatted:?}"
+    );
     assert_eq!(
         format(&after, &formatted, &options),
         Some(Vec::new()),
@@ -66,6 +74,10 @@ fuzz_target!(|data: &[u8]| {
     let end = floor_boundary(text, text.len() * 2 / 3);
     if let Some(edits) = format_range(&analysis, text, &options, Span::new(start, end)) {
         let partly = apply(text, &edits, "format_range");
-        assert_eq!(tokens(text), tokens(&partly), "range formatting changes a token: {text:?} became {partly:?}");
+        assert_eq!(
+            tokens(text),
+            tokens(&partly),
+            "range formatting changes a token: {text:?} became {partly:?}"
+        );
     }
 });

@@ -30,8 +30,16 @@ fuzz_target!(|data: &[u8]| {
 
     for cursor in cursor_offsets(text) {
         let spans = selection::selection(&analysis, text, cursor);
-        assert_eq!(spans.last(), Some(&Span::new(0, text.len())), "the last selection range is not the whole text");
-        assert!(spans[0].touches(cursor), "the first selection range {:?} misses the cursor {cursor}", spans[0]);
+        assert_eq!(
+            spans.last(),
+            Some(&Span::new(0, text.len())),
+            "the last selection range is not the whole text"
+        );
+        assert!(
+            spans[0].touches(cursor),
+            "the first selection range {:?} misses the cursor {cursor}",
+            spans[0]
+        );
         for pair in spans.windows(2) {
             assert_span(text, pair[0], "selection range");
             assert!(
