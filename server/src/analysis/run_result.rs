@@ -200,6 +200,16 @@ mod tests {
         }
     }
 
+    fn failed(error: &str) -> RunRecord {
+        RunRecord {
+            entry_text: String::new(),
+            result: RunResult::Single(SingleRun {
+                error: Some(error.to_owned()),
+                ..SingleRun::default()
+            }),
+        }
+    }
+
     #[test]
     fn hint_shows_the_first_line_and_counts_the_rest() {
         assert_eq!(
@@ -225,14 +235,7 @@ mod tests {
     #[test]
     fn tabs_in_the_first_line_show_as_spaces() {
         assert_eq!(hint_label(&record("a\tb\n"), false), "⇒ a b");
-        let failed = RunRecord {
-            entry_text: String::new(),
-            result: RunResult::Single(SingleRun {
-                error: Some("✗ Code:\tbad".to_owned()),
-                ..SingleRun::default()
-            }),
-        };
-        assert_eq!(hint_label(&failed, false), "✗ Code: bad");
+        assert_eq!(hint_label(&failed("✗ Code:\tbad"), false), "✗ Code: bad");
     }
 
     /// The request id comes from the API's answer: a line break in it must not start
@@ -283,14 +286,10 @@ mod tests {
 
     #[test]
     fn errors_show_as_they_come() {
-        let failed = RunRecord {
-            entry_text: String::new(),
-            result: RunResult::Single(SingleRun {
-                error: Some("✗ IncorrectStatus: not running".to_owned()),
-                ..SingleRun::default()
-            }),
-        };
-        assert_eq!(hint_label(&failed, false), "✗ IncorrectStatus: not running");
+        assert_eq!(
+            hint_label(&failed("✗ IncorrectStatus: not running"), false),
+            "✗ IncorrectStatus: not running"
+        );
     }
 
     #[test]
