@@ -157,6 +157,28 @@ fn an_edit_in_a_large_file_moves_every_later_entry() {
     );
 }
 
+/// A missing comma before an entry is reported on the entry's brace, and a full parse folds
+/// a syntax error right after that brace into it (a run of junk reports once): typing an
+/// unquoted key there must not report it alone (found by fuzzing).
+#[test]
+fn an_error_right_after_a_brace_with_an_error_folds_as_in_a_full_analysis() {
+    let text = r#"{"Execs":[{}{b}]}"#;
+    let at = text.find('b').expect("the key");
+    let mut new_text = text.to_owned();
+    new_text.insert(at, 'a');
+    let edit = TextEdit {
+        start: at,
+        old_end: at,
+        new_len: 1,
+        removed_blank: true,
+    };
+    assert_same(
+        &reanalyze(analyze(text), edit, &new_text),
+        &analyze(&new_text),
+        "after typing into an unquoted key",
+    );
+}
+
 #[test]
 fn spaces_typed_or_deleted_anywhere_match_a_full_analysis() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/rules");

@@ -249,3 +249,23 @@ fn endpoint_rules() {
         assert!(error.to_string().contains(why), "{bad}: {error}");
     }
 }
+
+/// serde_json's message quotes the value it could not read: a secret written as a number
+/// (`"access_key_secret": 12345678`) must not show in the error (found by fuzzing).
+#[test]
+fn an_unreadable_cli_config_does_not_quote_its_values() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        home.path(),
+        ".aliyun/config.json",
+        r#"{"profiles": [{"name": "default", "access_key_id": "x", "access_key_secret": 98765432}]}"#,
+    );
+    let error = resolve(&Environment::with_home(home.path()), None).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        matches!(error, CredentialsError::Unreadable { .. }),
+        "{error:?}"
+    );
+    assert!(!text.contains("98765432"), "{text}");
+    assert!(text.contains("line 1 column"), "{text}");
+}

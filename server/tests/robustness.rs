@@ -1,16 +1,17 @@
 //! Robustness: seeded random mutations of the rule fixtures through `analyze` and through the
 //! real server (open, incremental changes, requests past the end), a 5 MB file, 100,000 nested
-//! brackets (analysis, server and `check`), and the inputs the fuzzer found.
+//! brackets (analysis, server and `check`), and the documents the fuzzer found
+//! (`fuzz/regressions/`).
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use eci_exec_lsp::analysis::format::{self, FormatOptions};
 use eci_exec_lsp::analysis::span::Span;
 use eci_exec_lsp::analysis::{Analysis, analyze, completion, hover};
-use eci_exec_lsp::analysis::{folding, links, selection};
+use eci_exec_lsp::analysis::{folding, links, selection, symbols};
 use eci_exec_lsp::position::{Encoding, LineCol, offset_of, position_of};
 use ropey::Rope;
 use serde_json::{Value, json};
@@ -205,6 +206,11 @@ fn assert_structure_sane(text: &str, analysis: &Analysis, offset: usize) {
     }
     let chain = selection::selection(analysis, text, offset);
     assert_eq!(chain.last(), Some(&Span::new(0, text.len())));
+    // VS Code rejects the answer unless the first range holds the cursor.
+    assert!(
+        chain[0].touches(offset),
+        "{chain:?} misses {offset} in {text:?}"
+    );
     for pair in chain.windows(2) {
         let (inner, outer) = (pair[0], pair[1]);
         assert!(in_text(inner) && outer.start <= inner.start && inner.end <= outer.end);
@@ -482,30 +488,75 @@ fn deep_nesting_through_check() {
     }
 }
 
-/// Inputs the fuzzer found (base64 in the report to the lead), kept so they stay fixed.
-const FUZZ_FINDINGS: &[&str] = &[];
+/// The fuzz targets whose input is a document: their findings (`fuzz/regressions/<target>/`,
+/// minimized, replayed by every fuzz run) are replayed here too, without a nightly toolchain.
+const DOCUMENT_TARGETS: [&str; 5] = [
+    "analyze",
+    "completion_hover",
+    "symbols",
+    "ranges",
+    "actions",
+];
+
+/// A finding's checks at every offset: positions round-trip, completion replaces one line
+/// around the cursor, a hover holds it, symbols have names, selection ranges hold it.
+fn assert_finding_fixed(text: &str) {
+    let analysis = analyze(text);
+    assert_sane(text, &analysis);
+    let rope = Rope::from_str(text);
+    for diagnostic in &analysis.diagnostics {
+        for offset in [diagnostic.span.start, diagnostic.span.end] {
+            let position = position_of(&rope, Encoding::Utf16, offset);
+            let back = offset_of(&rope, Encoding::Utf16, position);
+            assert!(
+                back <= offset && text[back..offset].chars().all(|c| c == '\r'),
+                "{offset} -> {position:?} -> {back}"
+            );
+        }
+    }
+    if let Some(model) = &analysis.model {
+        for symbol in symbols::symbols(model) {
+            assert!(!symbol.name.is_empty(), "{symbol:?} in {text:?}");
+        }
+    }
+    let offsets = text.char_indices().map(|(at, _)| at).chain([text.len()]);
+    for offset in offsets {
+        assert_structure_sane(text, &analysis, offset);
+        if let Some(context) = completion::context(&analysis, text, offset) {
+            let replace = context.replace;
+            assert!(
+                replace.touches(offset) && !text[replace.start..replace.end].contains(['\n', '\r']),
+                "completion replaces {replace:?} at {offset} in {text:?}"
+            );
+        }
+        if let Some(target) = hover::target(&analysis, offset) {
+            assert!(
+                target.span.contains(offset),
+                "hover {:?} at {offset}",
+                target.span
+            );
+        }
+    }
+}
 
 #[test]
 fn fuzz_findings_stay_fixed() {
-    for input in FUZZ_FINDINGS {
-        let text = (*input).to_owned();
-        let analysis = analyze(&text);
-        assert_sane(&text, &analysis);
-        let rope = Rope::from_str(&text);
-        for diagnostic in &analysis.diagnostics {
-            for offset in [diagnostic.span.start, diagnostic.span.end] {
-                let position = position_of(&rope, Encoding::Utf16, offset);
-                let back = offset_of(&rope, Encoding::Utf16, position);
-                assert!(
-                    back <= offset && text[back..offset].chars().all(|c| c == '\r'),
-                    "{offset} -> {position:?} -> {back}"
-                );
-            }
-        }
-        for offset in [0, text.len() / 2, text.len()] {
-            let offset = floor_boundary(&text, offset);
-            let _ = completion::context(&analysis, &text, offset);
-            let _ = hover::target(&analysis, offset);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut replayed = 0;
+    for target in DOCUMENT_TARGETS {
+        let Ok(findings) = std::fs::read_dir(folder.join(target)) else {
+            continue;
+        };
+        for finding in findings {
+            let path = finding.expect("a finding").path();
+            let bytes = std::fs::read(&path).expect("read the finding");
+            assert_finding_fixed(&String::from_utf8_lossy(&bytes));
+            replayed += 1;
         }
     }
+    assert!(
+        replayed >= 6,
+        "only {replayed} findings in {}",
+        folder.display()
+    );
 }

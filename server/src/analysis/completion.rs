@@ -259,13 +259,22 @@ fn inside_string(span: Span, text: &str, offset: usize) -> bool {
 }
 
 /// The token being typed inside the string literal at `span`: between the quotes when the
-/// string is closed, from the opening quote to the cursor when it is not.
+/// string is closed, from the opening quote to the cursor when it is not; only its part on
+/// the cursor's line (an escaped line break continues a string, and LSP wants a one-line
+/// edit around the cursor).
 fn string_token(span: Span, text: &str, offset: usize) -> (Span, Quoting) {
-    if is_closed(&text[span.start..span.end]) {
+    let (token, quoting) = if is_closed(&text[span.start..span.end]) {
         (Span::new(span.start + 1, span.end - 1), Quoting::Closed)
     } else {
         (Span::new(span.start + 1, offset), Quoting::Unclosed)
-    }
+    };
+    let line_break = ['\n', '\r'];
+    let line_start = text[..offset].rfind(line_break).map_or(0, |at| at + 1);
+    let line_end = text[offset..]
+        .find(line_break)
+        .map_or(text.len(), |at| offset + at);
+    let on_line = Span::new(token.start.max(line_start), token.end.min(line_end));
+    (on_line, quoting)
 }
 
 fn next_char_is(text: &str, offset: usize, wanted: char) -> bool {
@@ -456,6 +465,21 @@ mod tests {
             ("cn-".into(), Quoting::Unclosed)
         );
         assert_eq!(replaced(r#"{"RegionId": $0}"#), ("".into(), Quoting::Bare));
+    }
+
+    /// LSP asks for a one-line edit around the cursor; a string can span lines through an
+    /// escaped line break (found by fuzzing): the token is its part on the cursor's line.
+    #[test]
+    fn the_token_stays_on_the_cursors_line() {
+        assert_eq!(replaced("{\"a$0\\\n\"}"), ("a\\".into(), Quoting::Closed));
+        assert_eq!(
+            replaced("{\"Sync\": \"\\\nt$0r\"}"),
+            ("tr".into(), Quoting::Closed)
+        );
+        assert_eq!(
+            replaced("{\"Sync\": \"x\\\nt$0"),
+            ("t".into(), Quoting::Unclosed)
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::hidden::{CONFIRM_CHARS, display_command, escape_hidden};
-use super::run_result::{fenced, fenced_inline, first_output_line, plain_text};
+use super::run_result::{fenced, fenced_inline, first_output_line, hint_line, plain_text};
 use super::selector::{Matches, SkipReason};
 use crate::eci::{ContainerGroup, ExecRequest};
 
@@ -263,7 +263,7 @@ impl FleetRun {
         let detail = match failed {
             Some(failed) => format!(
                 "✗ {}",
-                plain_text(failed.error_code.as_deref().unwrap_or("Error"))
+                hint_line(failed.error_code.as_deref().unwrap_or("Error"))
             ),
             None => self
                 .targets
@@ -304,13 +304,15 @@ impl FleetRun {
                 TargetStatus::Failed => "✗",
                 TargetStatus::Skipped => "–",
             };
+            // Names and ids are the API's text, a reason can name the file's container: each
+            // stays on the target's line, hidden characters shown as escapes.
             text.push_str(&format!(
                 "\n{mark} {} {}",
-                fenced_inline(&plain_text(target.name())),
-                fenced_inline(&plain_text(&target.container_group_id))
+                fenced_inline(&escape_hidden(target.name())),
+                fenced_inline(&escape_hidden(&target.container_group_id))
             ));
             if let Some(reason) = &target.reason {
-                text.push_str(&format!(" skipped: {}", plain_text(reason)));
+                text.push_str(&format!(" skipped: {}", escape_hidden(reason)));
             }
             text.push('\n');
             if let Some(body) = target.error.as_deref().or(target.output.as_deref()) {
@@ -483,6 +485,31 @@ mod tests {
         assert_eq!(fine.hint_label(), "⇒ 2/2 ok · up 3 days");
         let cancelled = FleetRun::new(vec![ok("web-1", "")], 4, true);
         assert_eq!(cancelled.hint_label(), "⇒ 1/4 ok · (no output) · cancelled");
+    }
+
+    /// Names and ids come from the API, a skip reason names the file's container: a line
+    /// break in any of them must not start a line (or a fence) of its own in the hover, nor a
+    /// control character end up in the hint (found by fuzzing).
+    #[test]
+    fn what_a_target_is_called_stays_on_its_line() {
+        let mut odd = failed("web-1", "Incorrect\tStatus\nmore");
+        odd.container_group_name = Some("web\n```\n# title\u{202e}".to_owned());
+        let mut skipped =
+            TargetResult::skipped(&group("web-2"), "no container named a\n\nb".to_owned());
+        skipped.container_group_id = "eci-\n[link](https://example.invalid)".to_owned();
+        let run = FleetRun::new(vec![odd, skipped], 1, false);
+        let hover = run.hover_markdown(false);
+        assert!(
+            hover.contains("\n✗ ```` web\\n```\\n# title\\u202e ```` ` eci-web1 `\n"),
+            "{hover}"
+        );
+        assert!(
+            hover.contains(
+                "\n– ` web-2 ` ` eci-\\n[link](https://example.invalid) ` skipped: no container named a\\n\\nb\n"
+            ),
+            "{hover}"
+        );
+        assert_eq!(run.hint_label(), "⇒ 0/1 ok · ✗ Incorrect Status");
     }
 
     #[test]

@@ -143,9 +143,14 @@ fn update_entry(mut previous: Analysis, edit: TextEdit, text: &str) -> Option<An
     let mut entry_node = parsed
         .root
         .filter(|root| root.span == Span::new(0, slice.len()))?;
+    // An error right after the opening brace would, in place, fold into one on the brace
+    // (`expected , or ]` of a missing comma): a run of junk reports once.
     if !matches!(entry_node.kind, NodeKind::Object(_))
         || parsed.errors.len() > ERROR_BUDGET
-        || parsed.errors.iter().any(|e| e.span.end >= slice.len())
+        || parsed
+            .errors
+            .iter()
+            .any(|e| e.span.start <= 1 || e.span.end >= slice.len())
     {
         return None;
     }

@@ -5,10 +5,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::completion::{Candidate, CompletionContext, ObjectKind, key_candidate, value_candidate};
+use super::completion::{
+    Candidate, CompletionContext, ObjectKind, Site, key_candidate, value_candidate,
+};
+use super::fields;
 use super::model::{Fields, Model, Slot, TargetFields};
 use super::regions;
-use super::resolve;
+use super::resolve::{self, Target};
 use super::selector::{Selector, count_instances};
 use super::tree::Text;
 use crate::eci::{ContainerGroup, Region};
@@ -38,6 +41,51 @@ pub fn object_target(model: &Model, object: ObjectKind) -> Option<&TargetFields>
         ObjectKind::Defaults => Some(&model.defaults.target),
         ObjectKind::Single | ObjectKind::Tags(_) => Some(&model.entries.first()?.own.target),
     }
+}
+
+/// The candidates the region's instance list offers at the cursor's site: tag keys and values,
+/// ids (at most `limit`; the flag says whether matching ones were left out), names, and the
+/// containers of the object's target. `None` for a site the list does not serve, or a
+/// container whose instance id is not in the list (the offline candidates apply then).
+/// `typed` is `typed_text`'s; `cached` the age of a list kept from an earlier session.
+pub fn list_candidates(
+    model: &Model,
+    groups: &[ContainerGroup],
+    context: &CompletionContext,
+    typed: &str,
+    cached: Option<Duration>,
+    limit: usize,
+) -> Option<(Vec<Candidate>, bool)> {
+    let items = match &context.site {
+        Site::Key {
+            object: ObjectKind::Tags(_),
+            present,
+            needs_colon,
+        } => tag_key_candidates(groups, context, typed, present, *needs_colon),
+        Site::Value {
+            object: ObjectKind::Tags(_),
+            field: key,
+        } => tag_value_candidates(groups, context, typed, key),
+        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_ID => {
+            return Some(group_candidates(groups, context, typed, cached, limit));
+        }
+        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
+            name_candidates(groups, context, typed)
+        }
+        Site::Value { object, field } if field == fields::CONTAINER_NAME => {
+            match resolve::target_of(object_target(model, *object)?)? {
+                Target::Id(id) => {
+                    let group = groups.iter().find(|g| g.container_group_id == id)?;
+                    container_candidates([group], context)
+                }
+                Target::Selector(selector) => {
+                    container_candidates(selector.matching(groups), context)
+                }
+            }
+        }
+        _ => return None,
+    };
+    Some((items, false))
 }
 
 /// What the user has typed of the value up to the cursor, lower-cased.

@@ -6,6 +6,7 @@
 
 use super::Analysis;
 use super::fleet::FleetRun;
+use super::hidden::escape_hidden;
 use super::resolve;
 use super::symbols::shorten;
 
@@ -92,7 +93,7 @@ pub fn hint_label(record: &RunRecord, stale: bool) -> String {
 
 fn single_hint(run: &SingleRun) -> String {
     match (&run.error, &run.output) {
-        (Some(error), _) => shorten(first_line(&plain_text(error)), HINT_CHARS),
+        (Some(error), _) => shorten(&hint_line(error), HINT_CHARS),
         (None, Some(output)) => match first_output_line(output) {
             Some((first, 0)) => format!("⇒ {first}"),
             Some((first, rest)) => format!("⇒ {first} (+{rest} lines)"),
@@ -107,8 +108,14 @@ fn single_hint(run: &SingleRun) -> String {
 pub fn first_output_line(output: &str) -> Option<(String, usize)> {
     let cleaned = plain_text(output);
     let mut lines = cleaned.lines().filter(|line| !line.trim().is_empty());
-    let first = shorten(lines.next()?.trim(), HINT_CHARS);
+    let first = shorten(&lines.next()?.trim().replace('\t', " "), HINT_CHARS);
     Some((first, lines.count()))
+}
+
+/// The first line of `text` as an inlay hint shows it: plain text, tabs as spaces (a hint
+/// shows a tab as a gap of any width), no control character.
+pub fn hint_line(text: &str) -> String {
+    first_line(&plain_text(text)).replace('\t', " ")
 }
 
 /// Markdown for the Command's hover: the whole output (or error) and the request id, or one
@@ -130,7 +137,9 @@ pub fn hover_markdown(record: &RunRecord, stale: bool) -> String {
         text.push_str(&fenced(&plain_text(output)));
     }
     if let Some(request_id) = &run.request_id {
-        text.push_str(&format!("\nRequestId {}", fenced_inline(request_id)));
+        // The API's text: a line break in it would end the code span and start markdown.
+        let one_line = escape_hidden(request_id);
+        text.push_str(&format!("\nRequestId {}", fenced_inline(&one_line)));
     }
     text
 }
@@ -209,6 +218,37 @@ mod tests {
         );
         assert_eq!(label, "⇒ red x");
         assert!(!label.chars().any(char::is_control));
+    }
+
+    /// A tab is a control character too: an inlay hint shows it as a gap of any width (found
+    /// by fuzzing).
+    #[test]
+    fn tabs_in_the_first_line_show_as_spaces() {
+        assert_eq!(hint_label(&record("a\tb\n"), false), "⇒ a b");
+        let failed = RunRecord {
+            entry_text: String::new(),
+            result: RunResult::Single(SingleRun {
+                error: Some("✗ Code:\tbad".to_owned()),
+                ..SingleRun::default()
+            }),
+        };
+        assert_eq!(hint_label(&failed, false), "✗ Code: bad");
+    }
+
+    /// The request id comes from the API's answer: a line break in it must not start
+    /// markdown of its own after the code span (found by fuzzing).
+    #[test]
+    fn the_request_id_stays_on_its_line() {
+        let mut answer = record("ok\n");
+        if let RunResult::Single(run) = &mut answer.result {
+            run.request_id = Some("R\n\n[link](https://example.invalid)".to_owned());
+        }
+        let hover = hover_markdown(&answer, false);
+        let last = hover.lines().last().unwrap_or_default();
+        assert_eq!(
+            last, "RequestId ` R\\n\\n[link](https://example.invalid) `",
+            "{hover}"
+        );
     }
 
     #[test]

@@ -35,12 +35,14 @@ fn inward(root: &Node, text: &str, offset: usize, spans: &mut Vec<Span>) {
                     return;
                 };
                 spans.push(member_span(member));
+                if member.key.span.touches(offset) {
+                    push_token(member.key.span, text, offset, spans);
+                    return;
+                }
+                // Between the key and the value (around the colon) the member is innermost.
                 match member.value.as_ref().filter(|v| v.span.touches(offset)) {
-                    Some(value) if !member.key.span.touches(offset) => value,
-                    _ => {
-                        push_token(member.key.span, text, offset, spans);
-                        return;
-                    }
+                    Some(value) => value,
+                    None => return,
                 }
             }
             NodeKind::Array(items) => match items.iter().find(|item| item.span.touches(offset)) {
@@ -127,6 +129,10 @@ mod tests {
             selected("{\"a\": [1, | 2]}"),
             ["[1,  2]", "\"a\": [1,  2]", "{\"a\": [1,  2]}"]
         );
+        // After a colon, before the value: the member, never the key alone (VS Code rejects
+        // a first range that misses the cursor; found by fuzzing).
+        assert_eq!(selected("{\"a\":| 1}"), ["\"a\": 1", "{\"a\": 1}"]);
+        assert_eq!(selected("{\"a\" |: 1}"), ["\"a\" : 1", "{\"a\" : 1}"]);
         assert_eq!(selected("|"), [""]);
         assert_eq!(selected("// only a comment|"), ["// only a comment"]);
     }

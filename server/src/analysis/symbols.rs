@@ -24,16 +24,19 @@ pub fn symbols(model: &Model) -> Vec<EntrySymbol> {
         .collect()
 }
 
-/// A readable name for the entry, for the outline, lenses and results.
+/// A readable name for the entry, for the outline, lenses and results; never empty (VS Code
+/// rejects a whole outline with one empty name): a blank Label, ContainerName or Command
+/// counts as none.
 pub fn entry_name(model: &Model, entry: &Entry) -> String {
-    if let Some(label) = entry.own.label.value() {
+    if let Some(label) = label(entry) {
         return label.to_string();
     }
-    let command = command_line(entry);
+    let command = command_line(entry).filter(|command| not_blank(command));
     let container = model
         .resolve(entry, |f| &f.container_name)
         .slot
         .value()
+        .filter(|container| not_blank(container))
         .cloned();
     let name = match (container, command) {
         (Some(container), Some(command)) => format!("{container}: {command}"),
@@ -42,6 +45,20 @@ pub fn entry_name(model: &Model, entry: &Entry) -> String {
         (None, None) => format!("entry {}", entry.index),
     };
     shorten(&name, MAX_NAME_CHARS)
+}
+
+fn not_blank(text: &str) -> bool {
+    !text.trim().is_empty()
+}
+
+/// The entry's Label, unless it is blank.
+fn label(entry: &Entry) -> Option<&str> {
+    entry
+        .own
+        .label
+        .value()
+        .map(|label| &**label)
+        .filter(|label| not_blank(label))
 }
 
 /// The command as one line of text, items joined by spaces.
@@ -56,10 +73,7 @@ fn symbol(model: &Model, entry: &Entry) -> EntrySymbol {
         (_, Some(command)) if entry.span.touches(command.span.start) => command.span,
         _ => Span::new(entry.span.start, entry.span.start + 1),
     };
-    let detail = entry
-        .own
-        .label
-        .value()
+    let detail = label(entry)
         .and_then(|_| command_line(entry))
         .map(|line| shorten(&line, MAX_NAME_CHARS));
     EntrySymbol {
@@ -78,4 +92,37 @@ pub fn shorten(text: &str, max: usize) -> String {
     let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
     short.push('…');
     short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+
+    fn names(text: &str) -> Vec<String> {
+        let analysis = analyze(text);
+        symbols(analysis.model.as_ref().expect("a model"))
+            .into_iter()
+            .map(|symbol| symbol.name)
+            .collect()
+    }
+
+    /// VS Code rejects a whole outline with one empty name ("name must not be falsy"): a
+    /// blank Label, ContainerName or Command is as good as none (found by fuzzing).
+    #[test]
+    fn blank_parts_never_make_an_empty_name() {
+        assert_eq!(
+            names(r#"{"Label": " ", "ContainerName": "web", "Command": ["ls"]}"#),
+            ["web: ls"]
+        );
+        assert_eq!(names(r#"{"Label": "", "Command": ["ls"]}"#), ["ls"]);
+        assert_eq!(
+            names(r#"{"ContainerName": "", "Command": [""]}"#),
+            ["entry 0"]
+        );
+        assert_eq!(
+            names(r#"{"Execs": [{"Command": []}, {"ContainerName": "web", "Command": []}]}"#),
+            ["entry 0", "web"]
+        );
+    }
 }

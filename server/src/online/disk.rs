@@ -163,13 +163,16 @@ impl DiskCache {
             }
         };
         tracing::debug!(region = key.region, bytes = bytes.len(), ?read, parsed = ?started.elapsed(), "read a kept instance list");
-        if file.version != VERSION || file.region != key.region {
+        let saved_at = UNIX_EPOCH.checked_add(Duration::from_secs(file.saved_at));
+        let Some(saved_at) =
+            saved_at.filter(|_| file.version == VERSION && file.region == key.region)
+        else {
             tracing::warn!(path = %path.display(), "ignored a cached instance list of another kind");
             return None;
-        }
+        };
         Some(SavedList {
             groups: file.groups.into_iter().map(KeptGroup::into_group).collect(),
-            saved_at: UNIX_EPOCH + Duration::from_secs(file.saved_at),
+            saved_at,
         })
     }
 
@@ -277,5 +280,21 @@ mod tests {
         assert!(cache.load(&key("cn-hangzhou")).is_none());
         cache.save(&key("cn-hangzhou"), &groups);
         assert!(cache.load(&key("cn-hangzhou")).is_some(), "replaced");
+    }
+
+    /// A time past what `SystemTime` holds is damage too, not a panic (found while writing the
+    /// `disk_cache` fuzz target).
+    #[test]
+    fn a_saved_time_out_of_range_is_damage() {
+        let home = tempfile::tempdir().unwrap();
+        let cache = cache_in(home.path());
+        cache.save(&key("cn-hangzhou"), &[]);
+        let path = cache.path(&key("cn-hangzhou")).unwrap();
+        let file = format!(
+            r#"{{"version": {VERSION}, "region": "cn-hangzhou", "savedAt": {}, "groups": []}}"#,
+            u64::MAX
+        );
+        std::fs::write(&path, file).unwrap();
+        assert!(cache.load(&key("cn-hangzhou")).is_none());
     }
 }

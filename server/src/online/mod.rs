@@ -5,7 +5,7 @@
 //! or the copy kept on disk by an earlier session), and a fetch fills the rest, one per region.
 
 mod cache;
-mod disk;
+pub mod disk;
 pub mod fleet;
 
 use std::collections::HashMap;

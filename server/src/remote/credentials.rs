@@ -258,6 +258,18 @@ fn read(path: &Path) -> Result<Option<String>, CredentialsError> {
     }
 }
 
+/// Where and how a JSON file is wrong, never what it holds: serde_json's own message quotes
+/// the value it could not read (`invalid type: integer `12345678``), a secret as likely as not.
+fn json_error(error: &serde_json::Error) -> String {
+    let what = match error.classify() {
+        serde_json::error::Category::Syntax => "not valid JSON",
+        serde_json::error::Category::Eof => "the file ends too early",
+        serde_json::error::Category::Data => "a value of the wrong type",
+        serde_json::error::Category::Io => "cannot be read",
+    };
+    format!("{what} at line {} column {}", error.line(), error.column())
+}
+
 fn unreadable(path: &Path, reason: String) -> CredentialsError {
     CredentialsError::Unreadable {
         path: path.to_owned(),
@@ -292,9 +304,8 @@ fn from_cli_config(
     let Some(text) = read(path)? else {
         return Ok(None);
     };
-    // serde_json's message names a line and column, never the content.
     let config: CliConfig =
-        serde_json::from_str(&text).map_err(|e| unreadable(path, e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| unreadable(path, json_error(&e)))?;
     let wanted = named.unwrap_or(if config.current.is_empty() {
         "default"
     } else {

@@ -303,7 +303,7 @@ struct ErrorBody {
 }
 
 /// Reads an error answer. `our_string_to_sign` is what this attempt signed.
-pub(crate) fn from_error_body(
+pub fn from_error_body(
     action: &str,
     status: u16,
     body: &[u8],

@@ -10,7 +10,6 @@ use tower_lsp_server::ls_types::{CompletionParams, CompletionResponse};
 
 use super::{ensure_groups, region_for};
 use crate::analysis::completion::{self, Candidate, CompletionContext, ObjectKind, Site};
-use crate::analysis::resolve::{self, Target};
 use crate::analysis::{fields, instances};
 use crate::lsp::session::{Session, Snapshot};
 use crate::lsp::{from_proto, to_proto};
@@ -81,36 +80,15 @@ fn online_candidates(
     let Some(list) = session.online.groups(&region) else {
         return Some((Vec::new(), true));
     };
-    let groups = &list.groups;
     let typed = instances::typed_text(snapshot.text(), context, cursor);
-    let mut left_out = false;
-    let items = match &context.site {
-        Site::Key {
-            present,
-            needs_colon,
-            ..
-        } => instances::tag_key_candidates(groups, context, &typed, present, *needs_colon),
-        Site::Value {
-            object: ObjectKind::Tags(_),
-            field: key,
-        } => instances::tag_value_candidates(groups, context, &typed, key),
-        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_ID => {
-            let cached = list.cached_age();
-            let (items, cut) =
-                instances::group_candidates(groups, context, &typed, cached, MAX_ITEMS);
-            left_out = cut;
-            items
-        }
-        Site::Value { field, .. } if field == fields::CONTAINER_GROUP_NAME => {
-            instances::name_candidates(groups, context, &typed)
-        }
-        Site::Value { .. } => match resolve::target_of(instances::object_target(model, object)?)? {
-            Target::Id(id) => instances::container_candidates([list.find(&id)?], context),
-            Target::Selector(selector) => {
-                instances::container_candidates(selector.matching(groups), context)
-            }
-        },
-    };
+    let (items, left_out) = instances::list_candidates(
+        model,
+        &list.groups,
+        context,
+        &typed,
+        list.cached_age(),
+        MAX_ITEMS,
+    )?;
     Some((items, loading || !list.complete || left_out))
 }
 
