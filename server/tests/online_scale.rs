@@ -216,16 +216,7 @@ async fn the_lens_shows_the_instance_status_and_is_refreshed_when_a_list_lands()
 }"#;
     client.open(URI, text);
     client.wait_for(|message| message["method"] == "workspace/codeLens/refresh");
-    let lenses = client.request(
-        "textDocument/codeLens",
-        json!({"textDocument": {"uri": URI}}),
-    );
-    let titles: Vec<&str> = lenses
-        .as_array()
-        .expect("lenses")
-        .iter()
-        .map(|lens| lens["command"]["title"].as_str().expect("title"))
-        .collect();
+    let titles = client.lens_titles(URI);
     assert_eq!(titles, ["▶ Run · ● Running", "▶ Run · ○ Pending"]);
     assert_eq!(client.shutdown(), Some(0));
 }

@@ -196,6 +196,17 @@ impl LspClient {
     }
 
     /// Sends a request and waits for its result (panics on an error response).
+    /// The titles of the document's code lenses, in order.
+    pub fn lens_titles(&mut self, uri: &str) -> Vec<String> {
+        let lenses = self.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+        lenses
+            .as_array()
+            .expect("lenses")
+            .iter()
+            .map(|lens| lens["command"]["title"].as_str().expect("title").to_owned())
+            .collect()
+    }
+
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.start_request(method, params);
         let response = self.response(id);
