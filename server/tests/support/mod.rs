@@ -195,10 +195,12 @@ impl LspClient {
         self.send(&json!({"jsonrpc": "2.0", "id": request["id"], "result": result}));
     }
 
-    /// Sends a request and waits for its result (panics on an error response).
     /// The titles of the document's code lenses, in order.
     pub fn lens_titles(&mut self, uri: &str) -> Vec<String> {
-        let lenses = self.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+        let lenses = self.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
         lenses
             .as_array()
             .expect("lenses")
@@ -207,6 +209,7 @@ impl LspClient {
             .collect()
     }
 
+    /// Sends a request and waits for its result (panics on an error response).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.start_request(method, params);
         let response = self.response(id);
