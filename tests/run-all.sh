@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 
 # The second schema validator (ajv): server/tests/schema_ajv.rs fails without it when CI=true.
 bash tests/schema/setup.sh
+# strace: server/tests/whole_frames.rs watches the server's write calls (fails without it in CI).
+if ! command -v strace >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+fi
 cargo test --workspace --locked
 
 bash tests/e2e/setup.sh

@@ -56,11 +56,39 @@ pub async fn serve() -> std::process::ExitCode {
     let concurrency = 64;
     transport::serve(
         tokio::io::stdin(),
-        tokio::io::stdout(),
+        protocol_output(),
         service,
         socket,
         direct::routes(session),
         concurrency,
     )
     .await
+}
+
+/// Standard output for frames, each written by one `write` call. `tokio::io::stdout()` goes
+/// through std's line-buffered `Stdout`, which writes a frame's header (up to its last line
+/// break) and its body in two calls; Vim 9.0 reads the header alone when it comes first, and
+/// drops the whole message if the body is not there when it next looks (yegappan/lsp then
+/// waits for ever on `initialize`). A duplicate of the descriptor, written unbuffered, keeps
+/// each frame whole.
+fn protocol_output() -> Box<dyn tokio::io::AsyncWrite + Send + Unpin> {
+    match duplicate_stdout() {
+        Ok(file) => Box::new(tokio::fs::File::from_std(file)),
+        Err(error) => {
+            tracing::warn!("writing frames through buffered stdout: {error}");
+            Box::new(tokio::io::stdout())
+        }
+    }
+}
+
+#[cfg(unix)]
+fn duplicate_stdout() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::io::stdout().as_fd().try_clone_to_owned()?.into())
+}
+
+#[cfg(windows)]
+fn duplicate_stdout() -> std::io::Result<std::fs::File> {
+    use std::os::windows::io::AsHandle;
+    Ok(std::io::stdout().as_handle().try_clone_to_owned()?.into())
 }
