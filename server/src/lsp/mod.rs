@@ -65,18 +65,17 @@ pub async fn serve() -> std::process::ExitCode {
     .await
 }
 
-/// Standard output for frames, each written by one `write` call. `tokio::io::stdout()` goes
-/// through std's line-buffered `Stdout`, which writes a frame's header (up to its last line
-/// break) and its body in two calls; Vim 9.0 reads the header alone when it comes first, and
-/// drops the whole message if the body is not there when it next looks (yegappan/lsp then
-/// waits for ever on `initialize`). A duplicate of the descriptor, written unbuffered, keeps
-/// each frame whole.
-fn protocol_output() -> Box<dyn tokio::io::AsyncWrite + Send + Unpin> {
+/// Standard output for frames, each written by one `write` call. std's `Stdout` is line
+/// buffered: it wrote a frame's header (up to its last line break) and its body in two calls,
+/// and Vim 9.0, reading the header alone, drops the whole message when the body is late
+/// (yegappan/lsp then waits for ever on `initialize`). An unbuffered duplicate of the
+/// descriptor keeps each frame whole.
+fn protocol_output() -> Box<dyn std::io::Write + Send> {
     match duplicate_stdout() {
-        Ok(file) => Box::new(tokio::fs::File::from_std(file)),
+        Ok(file) => Box::new(file),
         Err(error) => {
             tracing::warn!("writing frames through buffered stdout: {error}");
-            Box::new(tokio::io::stdout())
+            Box::new(std::io::stdout())
         }
     }
 }

@@ -14,7 +14,9 @@ use std::time::Duration;
 use futures::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use std::io::Write;
+
+use tokio::io::AsyncRead;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use tower::Service;
@@ -52,12 +54,12 @@ pub async fn serve<I, O, S>(
 ) -> ExitCode
 where
     I: AsyncRead + Unpin,
-    O: AsyncWrite + Unpin + Send + 'static,
+    O: Write + Send + 'static,
     S: Service<Request, Response = Option<Response>, Error = ExitedError>,
     S::Future: Send + 'static,
 {
     let (outgoing, queue) = mpsc::channel(OUTGOING_QUEUE);
-    let writer = tokio::spawn(write_frames(queue, output));
+    let writer = tokio::task::spawn_blocking(move || write_frames(queue, output));
     let (to_client, replies) = Loopback::split(socket);
     let (stop_forwarding, stop) = oneshot::channel();
     let forwarder = tokio::spawn(forward(to_client, outgoing.clone(), stop));
@@ -253,13 +255,11 @@ async fn forward(
 }
 
 /// The one writer of the client's stream: whole frames, one at a time.
-async fn write_frames(mut queue: mpsc::Receiver<Vec<u8>>, mut output: impl AsyncWrite + Unpin) {
-    while let Some(frame) = queue.recv().await {
-        let written = async {
-            output.write_all(&frame).await?;
-            output.flush().await
-        };
-        if let Err(error) = written.await {
+/// Writes each frame with one call (see `protocol_output` in `lsp/mod.rs`), on a thread of its
+/// own: no hand-over to a blocking pool per frame.
+fn write_frames(mut queue: mpsc::Receiver<Vec<u8>>, mut output: impl Write) {
+    while let Some(frame) = queue.blocking_recv() {
+        if let Err(error) = output.write_all(&frame).and_then(|()| output.flush()) {
             tracing::warn!("cannot write to the client: {error}");
             return;
         }
