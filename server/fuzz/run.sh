@@ -82,12 +82,13 @@ seed_all() {
     printf '{"Code":"IncorrectStatus","Message":"not running","RequestId":"R4","Recommend":"https://example.invalid/help"}' | seed api_response error
     printf '<html><body>502 Bad Gateway</body></html>' | seed api_response gateway
 
-    # disk_cache: a kept list (format 2: positional rows), one of another version, a damaged one.
-    printf '{"version":2,"region":"cn-hangzhou","savedAt":1764547200,"groups":[["eci-1","web-1","Running","cn-hangzhou","cn-hangzhou-k","172.16.0.1","2026-11-30T10:00:00Z",[["nginx","nginx:1.27",true,"Running"],["sidecar","busybox",false,"Waiting"]],[["app","web"],["env","prod"]]],["eci-2","","Pending","cn-hangzhou","","","",[],[]]]}' |
+    # disk_cache: a kept list (format 3: a header line, then a positional row per line), one of
+    # another version, a damaged one.
+    printf '{"version":3,"region":"cn-hangzhou","savedAt":1764547200,"count":2}\n["eci-1","web-1","Running","cn-hangzhou","cn-hangzhou-k","172.16.0.1","2026-11-30T10:00:00Z",[["nginx","nginx:1.27",true,"Running"],["sidecar","busybox",false,"Waiting"]],[["app","web"],["env","prod"]]]\n["eci-2","","Pending","cn-hangzhou","","","",[],[]]' |
         seed disk_cache kept
-    printf '{"version":1,"region":"cn-hangzhou","savedAt":1764547200,"groups":[{"ContainerGroupId":"eci-1"}]}' |
-        seed disk_cache version-1
-    printf '{"version":2,"region":"cn-hangzhou","savedAt":17645' | seed disk_cache damaged
+    printf '{"version":2,"region":"cn-hangzhou","savedAt":1764547200,"groups":[["eci-1","web-1","Running","cn-hangzhou","","","",[],[]]]}' |
+        seed disk_cache version-2
+    printf '{"version":3,"region":"cn-hangzhou","savedAt":1764547200,"count":2}\n["eci-1","web-1","Runn' | seed disk_cache damaged
 
     # credentials: flags byte (bit 0: INI file; bits 1-2: the profile asked for).
     printf '{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAI5tFAKEKEY","access_key_secret":"fakeSecret1234567890","region_id":"cn-hangzhou"}]}' | seed credentials cli-ak '\x00'

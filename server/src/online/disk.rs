@@ -1,9 +1,12 @@
 //! Instance lists kept on disk between sessions, so a restarted editor completes ids at once:
 //! `$XDG_CACHE_HOME/eci-exec-lsp/` (else `~/.cache/eci-exec-lsp/`, through etcetera), the
 //! folder 0700 and the files 0600, one file per (credentials identity, endpoint, region) named
-//! by a hash of the three: neither a key nor a secret is written anywhere. A file that cannot
-//! be read back is ignored, and replaced by the next list fetched.
+//! by a hash of the three: neither a key nor a secret is written anywhere. A file is a header
+//! line, then one instance per line, so that the first rows are served while the rest are
+//! read. A file that cannot be read back whole is ignored, and replaced by the next list
+//! fetched.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,7 +17,11 @@ use sha2::{Digest, Sha256};
 use crate::eci::{Container, ContainerGroup, ContainerState, Tag};
 
 /// The files' format; another version is read as damaged.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
+
+/// How many rows `load` hands over early, before it reads the rest: enough to complete from,
+/// read in well under a millisecond.
+pub const EARLY_ROWS: usize = 500;
 
 /// Where lists are kept (no folder: no home directory, nothing kept).
 #[derive(Clone, Debug)]
@@ -36,14 +43,15 @@ pub struct SavedList {
     pub saved_at: SystemTime,
 }
 
+/// The first line of a file; `count` rows follow, one per line.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct File {
+struct Header {
     version: u32,
     region: String,
     /// Seconds since the Unix epoch.
     saved_at: u64,
-    groups: Vec<KeptGroup>,
+    count: usize,
 }
 
 /// An instance as kept: what the editor shows of it (id, name, status, region, zone, private
@@ -136,6 +144,11 @@ impl DiskCache {
         let folder = etcetera::choose_base_strategy()
             .ok()
             .map(|base| base.cache_dir().join("eci-exec-lsp"));
+        DiskCache::in_folder(folder)
+    }
+
+    /// Lists kept in `folder` (none kept without one).
+    pub fn in_folder(folder: Option<PathBuf>) -> DiskCache {
         DiskCache { folder }
     }
 
@@ -149,31 +162,28 @@ impl DiskCache {
         Some(self.folder.as_ref()?.join(name))
     }
 
-    /// The list kept for `key`, if there is one that reads back whole.
-    pub fn load(&self, key: &ListKey<'_>) -> Option<SavedList> {
+    /// The list kept for `key`, if there is one that reads back whole. When it holds more
+    /// than `EARLY_ROWS` rows, `early` gets the first of them as soon as they are read (a file
+    /// found damaged after that still reads as none).
+    pub fn load(
+        &self,
+        key: &ListKey<'_>,
+        early: impl FnOnce(Vec<ContainerGroup>, SystemTime),
+    ) -> Option<SavedList> {
         let path = self.path(key)?;
         let started = std::time::Instant::now();
         let bytes = std::fs::read(&path).ok()?;
         let read = started.elapsed();
-        let file: File = match serde_json::from_slice(&bytes) {
-            Ok(file) => file,
-            Err(error) => {
-                tracing::warn!(path = %path.display(), %error, "ignored a damaged cached instance list");
-                return None;
+        let saved = parse(&bytes, key.region, early);
+        match &saved {
+            Ok(saved) => {
+                tracing::debug!(region = key.region, rows = saved.groups.len(), bytes = bytes.len(), ?read, parsed = ?started.elapsed(), "read a kept instance list")
             }
-        };
-        tracing::debug!(region = key.region, bytes = bytes.len(), ?read, parsed = ?started.elapsed(), "read a kept instance list");
-        let saved_at = UNIX_EPOCH.checked_add(Duration::from_secs(file.saved_at));
-        let Some(saved_at) =
-            saved_at.filter(|_| file.version == VERSION && file.region == key.region)
-        else {
-            tracing::warn!(path = %path.display(), "ignored a cached instance list of another kind");
-            return None;
-        };
-        Some(SavedList {
-            groups: file.groups.into_iter().map(KeptGroup::into_group).collect(),
-            saved_at,
-        })
+            Err(why) => {
+                tracing::warn!(path = %path.display(), why, "ignored a damaged cached instance list")
+            }
+        }
+        saved.ok()
     }
 
     /// Keeps `groups` for `key`, replacing what was there; failures are logged, never fatal.
@@ -181,23 +191,56 @@ impl DiskCache {
         let Some(path) = self.path(key) else {
             return;
         };
-        let file = File {
+        let header = Header {
             version: VERSION,
             region: key.region.to_owned(),
             saved_at: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |since| since.as_secs()),
-            groups: groups.iter().map(KeptGroup::from_group).collect(),
+            count: groups.len(),
         };
-        if let Err(error) = write_private(&path, &file) {
+        if let Err(error) = write_private(&path, &header, groups) {
             tracing::warn!(path = %path.display(), %error, "cannot keep the instance list on disk");
         }
     }
 }
 
-/// Writes `file` to `path` through a temporary file in the same folder (renamed over the old
-/// one, so a reader never sees half a file), both private to the user.
-fn write_private(path: &Path, file: &impl Serialize) -> std::io::Result<()> {
+/// Reads a file's header, then its rows; says why when the file is not one whole list of
+/// `region`.
+fn parse(
+    bytes: &[u8],
+    region: &str,
+    early: impl FnOnce(Vec<ContainerGroup>, SystemTime),
+) -> Result<SavedList, String> {
+    let mut lines = bytes.split(|&byte| byte == b'\n');
+    let header: Header = serde_json::from_slice(lines.next().unwrap_or_default())
+        .map_err(|error| format!("header: {error}"))?;
+    let saved_at = UNIX_EPOCH
+        .checked_add(Duration::from_secs(header.saved_at))
+        .filter(|_| header.version == VERSION && header.region == region)
+        .ok_or("a list of another kind")?;
+    let mut groups = Vec::with_capacity(header.count.min(bytes.len() / 16));
+    let mut early = Some(early);
+    for (index, line) in lines.take(header.count).enumerate() {
+        let row: KeptGroup =
+            serde_json::from_slice(line).map_err(|error| format!("row {}: {error}", index + 1))?;
+        groups.push(row.into_group());
+        if groups.len() == EARLY_ROWS && header.count > EARLY_ROWS {
+            if let Some(early) = early.take() {
+                early(groups.clone(), saved_at);
+            }
+        }
+    }
+    if groups.len() != header.count {
+        return Err(format!("{} rows of {}", groups.len(), header.count));
+    }
+    Ok(SavedList { groups, saved_at })
+}
+
+/// Writes the header and `groups`, a line each, to `path` through a temporary file in the same
+/// folder (renamed over the old one, so a reader never sees half a file), both private to the
+/// user.
+fn write_private(path: &Path, header: &Header, groups: &[ContainerGroup]) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     create_private_folder(folder)?;
     let temporary = folder.join(format!(".{}.tmp", std::process::id()));
@@ -206,8 +249,12 @@ fn write_private(path: &Path, file: &impl Serialize) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut writer = std::io::BufWriter::new(options.open(&temporary)?);
-    serde_json::to_writer(&mut writer, file)?;
-    std::io::Write::flush(&mut writer)?;
+    serde_json::to_writer(&mut writer, header)?;
+    for group in groups {
+        writer.write_all(b"\n")?;
+        serde_json::to_writer(&mut writer, &KeptGroup::from_group(group))?;
+    }
+    writer.flush()?;
     drop(writer);
     std::fs::rename(&temporary, path)
 }
@@ -229,9 +276,7 @@ mod tests {
     use super::*;
 
     fn cache_in(folder: &Path) -> DiskCache {
-        DiskCache {
-            folder: Some(folder.join("eci-exec-lsp")),
-        }
+        DiskCache::in_folder(Some(folder.join("eci-exec-lsp")))
     }
 
     fn key(region: &str) -> ListKey<'_> {
@@ -267,9 +312,12 @@ mod tests {
             ..ContainerGroup::default()
         }];
         cache.save(&key("cn-hangzhou"), &groups);
-        let saved = cache.load(&key("cn-hangzhou")).expect("kept");
+        let saved = cache.load(&key("cn-hangzhou"), |_, _| {}).expect("kept");
         assert_eq!(saved.groups, groups);
-        assert!(cache.load(&key("cn-beijing")).is_none(), "another region");
+        assert!(
+            cache.load(&key("cn-beijing"), |_, _| {}).is_none(),
+            "another region"
+        );
         let path = cache.path(&key("cn-hangzhou")).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         assert!(
@@ -277,9 +325,12 @@ mod tests {
             "{name}"
         );
         std::fs::write(&path, b"{\"version\": 1, \"region\": \"cn-hang").unwrap();
-        assert!(cache.load(&key("cn-hangzhou")).is_none());
+        assert!(cache.load(&key("cn-hangzhou"), |_, _| {}).is_none());
         cache.save(&key("cn-hangzhou"), &groups);
-        assert!(cache.load(&key("cn-hangzhou")).is_some(), "replaced");
+        assert!(
+            cache.load(&key("cn-hangzhou"), |_, _| {}).is_some(),
+            "replaced"
+        );
     }
 
     /// A time past what `SystemTime` holds is damage too, not a panic (found while writing the
@@ -291,10 +342,62 @@ mod tests {
         cache.save(&key("cn-hangzhou"), &[]);
         let path = cache.path(&key("cn-hangzhou")).unwrap();
         let file = format!(
-            r#"{{"version": {VERSION}, "region": "cn-hangzhou", "savedAt": {}, "groups": []}}"#,
+            r#"{{"version": {VERSION}, "region": "cn-hangzhou", "savedAt": {}, "count": 0}}"#,
             u64::MAX
         );
         std::fs::write(&path, file).unwrap();
-        assert!(cache.load(&key("cn-hangzhou")).is_none());
+        assert!(cache.load(&key("cn-hangzhou"), |_, _| {}).is_none());
+    }
+
+    fn generated(count: usize) -> Vec<ContainerGroup> {
+        (0..count)
+            .map(|n| ContainerGroup {
+                container_group_id: format!("eci-gen{n:06}"),
+                container_group_name: format!("web-{n}"),
+                status: "Running".to_owned(),
+                ..ContainerGroup::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_rows_of_a_long_list_come_early_and_a_short_one_comes_whole() {
+        let home = tempfile::tempdir().unwrap();
+        let cache = cache_in(home.path());
+        let groups = generated(EARLY_ROWS + 7);
+        cache.save(&key("cn-hangzhou"), &groups);
+        let mut early = None;
+        let saved = cache
+            .load(&key("cn-hangzhou"), |rows, _| early = Some(rows))
+            .expect("kept");
+        assert_eq!(saved.groups, groups);
+        assert_eq!(early.as_deref(), Some(&groups[..EARLY_ROWS]));
+
+        cache.save(&key("cn-hangzhou"), &groups[..EARLY_ROWS]);
+        let mut called = false;
+        let saved = cache.load(&key("cn-hangzhou"), |_, _| called = true);
+        assert_eq!(saved.expect("kept").groups.len(), EARLY_ROWS);
+        assert!(!called, "nothing more to come: no early rows");
+    }
+
+    /// Rows handed over early do not make a damaged file good: cut short, or with a bad row
+    /// after the early ones, it reads as none.
+    #[test]
+    fn a_file_damaged_after_the_early_rows_reads_as_none() {
+        let home = tempfile::tempdir().unwrap();
+        let cache = cache_in(home.path());
+        cache.save(&key("cn-hangzhou"), &generated(EARLY_ROWS + 3));
+        let path = cache.path(&key("cn-hangzhou")).unwrap();
+        let whole = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = whole.lines().collect();
+        let cut = lines[..lines.len() - 1].join("\n");
+        let bad_row = format!("{cut}\n[\"eci-bad\"]");
+        for damaged in [cut, bad_row] {
+            std::fs::write(&path, damaged).unwrap();
+            let mut early = 0;
+            let saved = cache.load(&key("cn-hangzhou"), |rows, _| early = rows.len());
+            assert!(saved.is_none());
+            assert_eq!(early, EARLY_ROWS);
+        }
     }
 }

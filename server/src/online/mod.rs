@@ -7,6 +7,7 @@
 mod cache;
 pub mod disk;
 pub mod fleet;
+mod kept;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -19,6 +20,7 @@ use crate::eci::{ContainerGroup, Region};
 use crate::remote::{ClientOptions, CredentialsError, EciClient, SetupError};
 use cache::Cached;
 use disk::{DiskCache, ListKey};
+use kept::Kept;
 
 /// What the online layer needs of the user's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,8 +49,8 @@ struct RegionList {
     fetched: Cached<Vec<ContainerGroup>>,
     /// The pages of the listing under way.
     partial: Option<Arc<Vec<ContainerGroup>>>,
-    /// The list an earlier session kept, and when it was fetched.
-    kept: Option<(Arc<Vec<ContainerGroup>>, SystemTime)>,
+    /// The list an earlier session kept (or its first rows, while the rest are read).
+    kept: Option<Kept>,
     /// Whether the disk was asked (once per region and session).
     disk_read: bool,
 }
@@ -192,11 +194,11 @@ impl Online {
                 complete: true,
             });
         }
-        if let Some((groups, saved_at)) = &list.kept {
+        if let Some(kept) = &list.kept {
             return Some(ListView {
-                groups: groups.clone(),
-                cached_at: Some(*saved_at),
-                complete: true,
+                groups: kept.groups.clone(),
+                cached_at: Some(kept.saved_at),
+                complete: kept.whole,
             });
         }
         list.partial.clone().map(|groups| ListView {
@@ -265,13 +267,7 @@ impl Online {
             client.endpoint().base().to_owned(),
         );
         if read_disk {
-            let (disk, key, name) = (self.disk.clone(), key.clone(), region.clone());
-            let kept = tokio::task::spawn_blocking(move || disk.load(&list_key(&key, &name)));
-            if let Ok(Some(saved)) = kept.await {
-                let kept = (Arc::new(saved.groups), saved.saved_at);
-                self.lock().groups.entry(region.clone()).or_default().kept = Some(kept);
-                self.bump();
-            }
+            self.clone().read_kept(&key, &region).await;
         }
         let on_page = |page: &[ContainerGroup]| {
             let mut state = self.lock();
