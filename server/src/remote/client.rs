@@ -179,8 +179,10 @@ impl EciClient {
         endpoint: Endpoint,
         options: &ClientOptions,
     ) -> Result<Self, SetupError> {
-        install_tls_provider();
+        let tls = super::tls::client_config()
+            .map_err(|error| SetupError::Http(format!("TLS setup: {error}")))?;
         let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .connect_timeout(options.timeouts.connect)
             .user_agent(concat!("eci-exec-lsp/", env!("CARGO_PKG_VERSION")))
             // A redirect would resend signed parameters to another host.
@@ -522,13 +524,6 @@ fn answer_value(body: &[u8]) -> Result<Value, String> {
         Value::Null => "JSON null, not an object",
     };
     Err(kind.to_owned())
-}
-
-/// Installs ring as the process's rustls provider, once. reqwest is built without a
-/// bundled provider (no aws-lc build), so any `reqwest::Client` made outside `EciClient`
-/// must call this first. An error only means a provider is already installed.
-pub fn install_tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

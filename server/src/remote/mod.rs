@@ -15,15 +15,15 @@ pub mod retry;
 pub mod sign_v2;
 pub mod sign_v3;
 pub mod timestamp;
+pub mod tls;
 pub mod types;
 
-pub use client::{
-    ClientOptions, EciClient, SetupError, SignatureVersion, Timeouts, install_tls_provider,
-};
+pub use client::{ClientOptions, EciClient, SetupError, SignatureVersion, Timeouts};
 pub use credentials::{CredentialSource, Credentials, CredentialsError, Environment, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint, EndpointError};
 pub use error::{ApiError, ServiceError, SignatureDiagnosis};
 pub use retry::RetryPolicy;
+pub use tls::install_tls_provider;
 pub use types::{Container, ContainerGroup, ContainerState, ExecRequest, ExecResponse, Region};
 
 /// The ECI API version every call names.

@@ -1,11 +1,10 @@
 //! Opening a session's WebSocket: TCP (no Nagle delay, so keystrokes go out at once), TLS
-//! for `wss` with the API client's root certificates (rustls with the platform verifier, as
-//! reqwest uses), then the handshake with no subprotocol, as independent ECI clients do.
+//! for `wss` with the API client's trust (`remote/tls.rs`: the platform verifier), then the
+//! handshake with no subprotocol, as independent ECI clients do.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls_platform_verifier::ConfigVerifierExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -59,11 +58,9 @@ async fn open(uri: &SessionUri) -> Result<Socket, String> {
     Ok(socket)
 }
 
-/// The same trust as the API client: reqwest (rustls, no bundled roots) verifies with the
-/// platform verifier over the process's ring provider.
+/// The same trust as the API client.
 fn tls_config() -> Result<Arc<ClientConfig>, String> {
-    crate::remote::install_tls_provider();
-    ClientConfig::with_platform_verifier()
+    crate::remote::tls::client_config()
         .map(Arc::new)
         .map_err(|error| format!("TLS setup: {error}"))
 }
